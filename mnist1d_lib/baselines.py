@@ -1,0 +1,66 @@
+"""Pixel-space baselines and t-SNE maps (scikit-learn)."""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.manifold import TSNE
+from sklearn.metrics import silhouette_score
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from .checks import check_in_range
+from .data import Dataset
+
+
+def knn_accuracy(data: Dataset, k: int = 10) -> float:
+    """Test accuracy (%) of a k-nearest-neighbour classifier on the raw signals."""
+    check_in_range("k", k, 1, len(data.y))
+    model = KNeighborsClassifier(n_neighbors=k).fit(data.x, data.y)
+    return 100.0 * model.score(data.x_test, data.y_test)
+
+
+def logistic_accuracy(data: Dataset) -> float:
+    """Test accuracy (%) of logistic regression on standardised raw signals."""
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)).fit(data.x, data.y)
+    return 100.0 * model.score(data.x_test, data.y_test)
+
+
+def tsne_map(x: np.ndarray, seed: int = 0) -> np.ndarray:
+    """2-D t-SNE embedding (n, 2) of inputs (n, features), standardised first."""
+    x = StandardScaler().fit_transform(x.reshape(len(x), -1))
+    perplexity = min(30.0, (len(x) - 1) / 3)
+    return TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(x)
+
+
+def label_silhouette(embedding: np.ndarray, y: np.ndarray) -> float:
+    """Silhouette score of the class labels in an embedding: near 1 for tight,
+    separate class clusters, near 0 (or below) for overlapping classes."""
+    return float(silhouette_score(embedding, y))
+
+
+def load_2d_digits(n: int, try_mnist: bool = True, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
+    """``n`` random images (n, pixels) and labels of a 2-D digit set, and its name.
+
+    MNIST (from OpenML) when ``try_mnist`` and the network allow it; otherwise
+    scikit-learn's bundled 8x8 digits (1,797 images), which needs no network.
+    """
+    x = y = None
+    name = "scikit-learn digits (8x8, offline fallback: MNIST was not reachable)"
+    if try_mnist:
+        try:
+            from sklearn.datasets import fetch_openml
+
+            mnist = fetch_openml("mnist_784", version=1, as_frame=False)
+            x, y, name = mnist.data / 255.0, mnist.target.astype(np.int64), "MNIST (28x28)"
+        except Exception:  # no network, or OpenML down: fall back, visibly labelled
+            x = None
+    if x is None:
+        from sklearn.datasets import load_digits
+
+        digits = load_digits()
+        x, y = digits.data / 16.0, digits.target.astype(np.int64)
+        if not try_mnist:
+            name = "scikit-learn digits (8x8; MNIST not tried in this profile)"
+    pick = np.random.default_rng(seed).permutation(len(y))[: min(n, len(y))]
+    return x[pick], y[pick], name

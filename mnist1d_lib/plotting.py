@@ -1,0 +1,41 @@
+"""Figure helpers shared by the notebooks (matplotlib + seaborn)."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+
+
+def setup() -> None:
+    """The book's plotting style."""
+    sns.set_theme(context="notebook", style="whitegrid", palette="colorblind")
+    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 150, "axes.titlesize": "medium"})
+
+
+def mean_band(ax, steps, values, label: str, color=None, **kwargs) -> None:
+    """Mean over seeds as a line and mean ± std as a band. ``values``: (seeds, E)."""
+    values = np.atleast_2d(np.asarray(values, dtype=float))
+    mean, std = values.mean(0), values.std(0, ddof=1) if len(values) > 1 else np.zeros(values.shape[1])
+    (line,) = ax.plot(steps, mean, label=label, color=color, **kwargs)
+    ax.fill_between(steps, mean - std, mean + std, color=line.get_color(), alpha=0.2, linewidth=0)
+
+
+def bars_vs_paper(ax, labels, ours, paper, paper_err=None, ours_label="ours", paper_label="paper") -> None:
+    """Grouped bars: ours (mean ± std over seeds, ``ours``: list of (seeds,) arrays)
+    beside the paper's value (± its stated spread)."""
+    pos = np.arange(len(labels))
+    width = 0.38
+    means = [np.mean(v) for v in ours]
+    stds = [np.std(v, ddof=1) if len(v) > 1 else 0.0 for v in ours]
+    ax.bar(pos - width / 2, paper, width, yerr=paper_err, capsize=3, label=paper_label, color="0.7")
+    ax.bar(pos + width / 2, means, width, yerr=stds, capsize=3, label=ours_label)
+    for p, values in zip(pos, ours):  # individual seeds as dots
+        ax.scatter(np.full(len(values), p + width / 2), values, s=8, color="k", zorder=3)
+    ax.set_xticks(pos, labels)
+    ax.legend(frameon=False)
+
+
+def signal(ax, x, t=None, **kwargs) -> None:
+    """One MNIST-1D signal (length,) drawn against its time axis."""
+    t = np.arange(len(x)) if t is None else t
+    ax.plot(t, x, **kwargs)

@@ -1,0 +1,188 @@
+"""Results of a notebook run: stored outputs, provenance, metrics and figures.
+
+Each notebook writes ``results/<profile>/<notebook>.json``::
+
+    {"notebook", "profile", "seed", "device", "config", "runtime_s", "compute_s",
+     "outputs": {key: {"cache_key", "compute_s", "value"}},
+     "metrics": {claim_id: {"values": [...], "n_seeds"}},
+     "provenance": {"git_commit", "versions", "started"}, "figures": [...]}
+
+and its figures to ``results/<profile>/figures/<notebook>/<name>.{png,pdf}``.
+``Run.compute`` reuses a stored output when its cache key -- a hash of the
+key's config and of every source file of this library -- is unchanged, so a
+rerun after editing only prose or plots costs seconds.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import time
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from .io import atomic_write_text
+from .profiles import get_profile
+from .train import resolve_device
+
+LIBRARY_DIR = Path(__file__).resolve().parent
+PACKAGES = ("mnist1d", "torch", "numpy", "scipy", "scikit-learn", "matplotlib", "seaborn", "pandas")
+
+
+def repo_root() -> Path:
+    """The checkout this library lives in (``$MNIST1D_ROOT`` overrides it)."""
+    if "MNIST1D_ROOT" in os.environ:
+        return Path(os.environ["MNIST1D_ROOT"])
+    for parent in [LIBRARY_DIR.parent, *LIBRARY_DIR.parents]:
+        if (parent / "_toc.yml").exists():
+            return parent
+    return Path.cwd()
+
+
+def results_dir(profile: str) -> Path:
+    return repo_root() / "results" / profile
+
+
+def library_hash() -> str:
+    """sha256 over the library's source files: any code change invalidates the cache."""
+    h = hashlib.sha256()
+    for path in sorted(LIBRARY_DIR.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def to_jsonable(value: Any) -> Any:
+    """Numpy arrays and scalars, tuples and dataclass-like dicts as plain JSON values."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        return to_jsonable(value.item())
+    if isinstance(value, float):
+        if not np.isfinite(value):
+            return None  # JSON has no NaN/inf; a diverged value is stored as null
+        return float(f"{value:.7g}")  # float32 precision keeps result diffs readable
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return to_jsonable(asdict(value))
+    return value
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=LIBRARY_DIR, capture_output=True,
+                             text=True, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=LIBRARY_DIR,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return out.stdout.strip() + ("-dirty" if dirty else "") if out.returncode == 0 else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def device_description(device: str) -> str:
+    import torch
+
+    dev = resolve_device(device)
+    if dev.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(dev)})"
+    return f"cpu ({platform.processor() or platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} threads)"
+
+
+class Run:
+    """One execution of a notebook under a profile; collects outputs, metrics and figures.
+
+    >>> run = Run("classification", profile="quick", seed=0, device="cpu")
+    >>> out = run.compute("table1", config, lambda: experiment(config))
+    >>> run.record("classification/cnn/test_acc", per_seed_values)
+    >>> run.save_figure(fig, "curves"); run.save()
+    """
+
+    def __init__(self, notebook: str, profile: str, seed: int = 0, device: str = "auto", force: bool = False):
+        self.notebook, self.profile, self.seed, self.force = notebook, get_profile(profile).name, seed, force
+        self.device = str(resolve_device(device))
+        self.dir = results_dir(self.profile)
+        self.path = self.dir / f"{notebook}.json"
+        self.started = time.time()
+        self.stored = json.loads(self.path.read_text()) if self.path.exists() else {}
+        self.outputs: dict[str, dict] = {}
+        self.metrics: dict[str, dict] = {}
+        self.figures: list[str] = []
+
+    def compute(self, key: str, config: Any, fn: Callable[[], Any]) -> Any:
+        """Return ``fn()``, or the stored value of an earlier run with the same cache key.
+
+        The value goes through JSON either way (arrays become lists), so a fresh
+        and a cached run hand the notebook identical objects.
+        """
+        cache_key = hashlib.sha256(json.dumps(
+            {"config": to_jsonable(config), "seed": self.seed, "device": self.device, "library": library_hash()},
+            sort_keys=True).encode()).hexdigest()[:16]
+        stored = self.stored.get("outputs", {}).get(key)
+        if stored and stored["cache_key"] == cache_key and not self.force:
+            self.outputs[key] = stored
+            return stored["value"]
+        start = time.time()
+        value = json.loads(json.dumps(to_jsonable(fn())))
+        self.outputs[key] = {"cache_key": cache_key, "compute_s": round(time.time() - start, 2), "value": value,
+                             "config": to_jsonable(config)}
+        return value
+
+    def record(self, claim_id: str, values) -> None:
+        """Record the measurement behind a scorecard claim: one value per seed
+        (a bool or a number), or a single value for a deterministic quantity."""
+        values = [to_jsonable(v) for v in np.atleast_1d(np.asarray(values, dtype=object))]
+        self.metrics[claim_id] = {"values": values, "n_seeds": len(values)}
+
+    def save_figure(self, fig, name: str) -> None:
+        """Save ``fig`` as PNG (for the book) and PDF (for papers) under the run's figure folder."""
+        folder = self.dir / "figures" / self.notebook
+        folder.mkdir(parents=True, exist_ok=True)
+        for ext in ("png", "pdf"):
+            tmp = folder / f".{name}.tmp.{ext}"
+            fig.savefig(tmp, dpi=150 if ext == "png" else None, bbox_inches="tight",
+                        metadata={"CreationDate": None} if ext == "pdf" else {"Software": None})
+            os.replace(tmp, folder / f"{name}.{ext}")
+        self.figures.append(f"figures/{self.notebook}/{name}.png")
+
+    def save(self) -> Path:
+        """Write the results file atomically and return its path."""
+        runtime = time.time() - self.started
+        doc = {
+            "notebook": self.notebook, "profile": self.profile, "seed": self.seed,
+            "device": device_description(self.device), "config": to_jsonable(get_profile(self.profile)),
+            "runtime_s": round(runtime, 2),
+            "compute_s": round(sum(o["compute_s"] for o in self.outputs.values()), 2),
+            "outputs": self.outputs, "metrics": self.metrics, "figures": self.figures,
+            "provenance": {"git_commit": git_commit(), "versions": package_versions(),
+                           "library_hash": library_hash(),
+                           "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+        }
+        atomic_write_text(self.path, json.dumps(doc, indent=1, sort_keys=False) + "\n")
+        return self.path
+
+
+def load_results(profile: str) -> dict[str, dict]:
+    """All notebook results of a profile, by notebook name."""
+    folder = results_dir(get_profile(profile).name)
+    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}

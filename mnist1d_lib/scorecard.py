@@ -1,0 +1,172 @@
+"""The paper's claims and the verdicts our results give them.
+
+Each ``Claim`` names the paper's value and where it comes from; notebooks record
+the matching measurement with ``Run.record(claim_id, values)``. A verdict is
+
+* numbers: ``reproduced`` when the mean over seeds lies within ``tolerance`` of
+  the paper's value, ``partial`` within twice that, else ``not reproduced``;
+* yes/no claims: ``reproduced`` when it holds for every seed, ``partial`` for
+  some, ``not reproduced`` for none;
+* ``new`` for our additions (no paper value), ``not run`` without a result.
+
+Run ``python -m mnist1d_lib.scorecard <profile>`` to write
+``results/<profile>/scorecard.csv`` and the book's scorecard page.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+
+from .io import atomic_write_text
+from .results import load_results, repo_root, results_dir
+
+COLUMNS = ["claim_id", "section", "description", "paper", "reproduced", "spread", "n_seeds", "verdict"]
+VERDICTS = ("reproduced", "partial", "not reproduced", "new", "not run")
+
+
+@dataclass(frozen=True)
+class Claim:
+    claim_id: str
+    section: str  # the notebook that measures it
+    description: str  # what is claimed, with the figure/table it comes from
+    paper: float | bool | None  # None: our addition
+    tolerance: float = 0.0  # numbers only: allowed |ours - paper|
+
+    def verdict(self, values: list | None) -> str:
+        if values is None:
+            return "not run"
+        if self.paper is None:
+            return "new"
+        if isinstance(self.paper, bool):
+            held = sum(bool(v) for v in values)
+            return "reproduced" if held == len(values) else "partial" if held else "not reproduced"
+        clean = [v for v in values if v is not None]
+        if not clean:
+            return "not reproduced"  # every run diverged
+        gap = abs(float(np.mean(clean)) - self.paper)
+        return "reproduced" if gap <= self.tolerance else "partial" if gap <= 2 * self.tolerance else "not reproduced"
+
+
+def _classification_claims() -> list[Claim]:
+    # Table 1: mean +- std over 3 runs; tolerance = twice the paper's std
+    table1 = {"logistic": (32, 1, 32, 1), "mlp": (68, 2, 68, 2), "cnn": (94, 2, 56, 2), "gru": (91, 2, 57, 2)}
+    claims = []
+    for model, (acc, std, acc_shuffled, std_shuffled) in table1.items():
+        claims.append(Claim(f"classification/{model}/test_acc", "classification",
+                            f"{model} test accuracy (%), final step (Table 1: {acc} ± {std}; tolerance 2 std)",
+                            float(acc), 2.0 * std))
+        claims.append(Claim(f"classification/shuffled/{model}/test_acc", "classification",
+                            f"{model} test accuracy (%) on feature-shuffled data, final step "
+                            f"(Table 1: {acc_shuffled} ± {std_shuffled}; tolerance 2 std)",
+                            float(acc_shuffled), 2.0 * std_shuffled))
+    claims += [
+        Claim("classification/nonlinear_train_acc_100", "classification",
+              "MLP, CNN and GRU reach 100% train accuracy, on original and shuffled data (Sec. 3)", True),
+        Claim("classification/shuffle_drop_cnn_gru", "classification",
+              "feature shuffling costs CNN and GRU ~35 points of test accuracy (Table 1: mean of 38 and 34; "
+              "tolerance 5)", 36.0, 5.0),
+        Claim("classification/mlp_best_shuffled", "classification",
+              "on feature-shuffled data the MLP has the best test accuracy (Table 1)", True),
+        Claim("classification/early_stopped_gain", "classification",
+              "test accuracy gained (points, mean over models) by early stopping on a validation split "
+              "instead of the final step (ours)", None),
+    ]
+    return claims
+
+
+CLAIMS: list[Claim] = [
+    Claim("dataset/frozen_equal", "dataset",
+          "mnist1d.make_dataset with the paper's arguments (Table 2) equals the frozen mnist1d_data.pkl "
+          "(x within 1e-12, labels exact)", True),
+    Claim("dataset/knn_pixel_acc", "dataset",
+          "kNN (k=10) test accuracy (%) in pixel space (authors' notebook: 59.6; tolerance 1)", 59.6, 1.0),
+    Claim("dataset/logistic_pixel_acc", "dataset",
+          "standardised logistic regression test accuracy (%) in pixel space (authors' notebook: 32.8; "
+          "tolerance 1)", 32.8, 1.0),
+    Claim("dataset/tsne_2d_digits_separate_better", "dataset",
+          "a 2-D digit set forms clearer t-SNE class clusters than MNIST-1D: higher silhouette of the labels "
+          "in the t-SNE map (Fig. 3)", True),
+    *_classification_claims(),
+]
+CLAIMS_BY_ID = {c.claim_id: c for c in CLAIMS}
+
+
+def _fmt(value) -> str:
+    if isinstance(value, bool) or value is None:
+        return {True: "yes", False: "no", None: ""}[value]
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def scorecard_rows(results: dict[str, dict]) -> list[dict]:
+    """One row per claim (in ``CLAIMS`` order) from a profile's notebook results."""
+    recorded = {}
+    for doc in results.values():
+        recorded.update(doc.get("metrics", {}))
+    unknown = set(recorded) - set(CLAIMS_BY_ID)
+    if unknown:
+        raise ValueError(f"results record claims that the scorecard does not know: {sorted(unknown)}")
+    rows = []
+    for claim in CLAIMS:
+        values = recorded.get(claim.claim_id, {}).get("values")
+        numeric = values is not None and values and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                        for v in values if v is not None)
+        if values is None:
+            reproduced, spread = "", ""
+        elif numeric:
+            clean = [v for v in values if v is not None]
+            reproduced = f"{np.mean(clean):.2f}" if clean else "diverged"
+            spread = f"{np.std(clean, ddof=1):.2f}" if len(clean) > 1 else "0.00"
+        else:
+            held = sum(bool(v) for v in values)
+            reproduced = f"{'yes' if held == len(values) else 'no'} ({held}/{len(values)})"
+            spread = ""
+        rows.append({"claim_id": claim.claim_id, "section": claim.section, "description": claim.description,
+                     "paper": _fmt(claim.paper), "reproduced": reproduced, "spread": spread,
+                     "n_seeds": len(values) if values is not None else 0, "verdict": claim.verdict(values)})
+    return rows
+
+
+def write_scorecard(profile: str) -> list[dict]:
+    """Write ``results/<profile>/scorecard.csv`` and return its rows."""
+    rows = scorecard_rows(load_results(profile))
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write_text(results_dir(profile) / "scorecard.csv", buf.getvalue())
+    return rows
+
+
+def scorecard_markdown(rows: list[dict], profile: str) -> str:
+    """The book's scorecard page: counts per verdict, then the table."""
+    counts = {v: sum(r["verdict"] == v for r in rows) for v in VERDICTS}
+    lines = [
+        "# Scorecard", "",
+        f"Paper claims against our measurements, profile `{profile}` (generated from "
+        f"`results/{profile}/scorecard.csv`; `reproduced` is the mean over seeds, `spread` their standard "
+        "deviation).", "",
+        " · ".join(f"**{n}** {v}" for v, n in counts.items() if n), "",
+        "| claim | description | paper | ours | spread | seeds | verdict |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        desc = r["description"].replace("|", "\\|")
+        lines.append(f"| `{r['claim_id']}` | {desc} | {r['paper']} | {r['reproduced']} | {r['spread']} | "
+                     f"{r['n_seeds']} | {r['verdict']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> None:
+    profile = argv[0] if argv else "quick"
+    rows = write_scorecard(profile)
+    page = repo_root() / "book" / "generated" / "scorecard.md"
+    atomic_write_text(page, scorecard_markdown(rows, profile))
+    print(f"scorecard: {len(rows)} claims -> {results_dir(profile) / 'scorecard.csv'}, {page}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
