@@ -36,9 +36,7 @@ PACKAGES = ("mnist1d", "torch", "numpy", "scipy", "scikit-learn", "matplotlib", 
 
 
 def repo_root() -> Path:
-    """The checkout this library lives in (``$MNIST1D_ROOT`` overrides it)."""
-    if "MNIST1D_ROOT" in os.environ:
-        return Path(os.environ["MNIST1D_ROOT"])
+    """The checkout this library lives in (else the working directory)."""
     for parent in [LIBRARY_DIR.parent, *LIBRARY_DIR.parents]:
         if (parent / "_toc.yml").exists():
             return parent
@@ -46,7 +44,9 @@ def repo_root() -> Path:
 
 
 def results_dir(profile: str) -> Path:
-    return repo_root() / "results" / profile
+    """Where a profile's results go: ``results/<profile>`` of the checkout, or
+    ``$MNIST1D_RESULTS/<profile>`` (the tests use a temporary folder)."""
+    return Path(os.environ.get("MNIST1D_RESULTS", repo_root() / "results")) / profile
 
 
 def library_hash() -> str:

@@ -1,0 +1,54 @@
+# MNIST-1D reproducibility book.
+#   make book                     execute every notebook (quick profile, CPU) and build the HTML book
+#   make test                     unit tests, smoke execution of every notebook, book build
+#   make execute PROFILE=full DEVICE=cuda
+# Only notebooks whose source or library changed are re-executed; `make -j2` runs them side by side.
+
+PROFILE ?= quick
+DEVICE ?= cpu
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+NOTEBOOKS := $(sort $(basename $(notdir $(wildcard notebooks/*.py))))
+EXEC_DIR ?= _build/executed/$(PROFILE)
+BOOK_DIR ?= _build/book
+EXECUTED := $(NOTEBOOKS:%=$(EXEC_DIR)/%.ipynb)
+LIBRARY := $(wildcard mnist1d_lib/*.py)
+
+.PHONY: setup execute scorecard book test sync clean
+.DELETE_ON_ERROR:
+
+setup: $(VENV)/.installed
+
+# torch is pinned to the CPU wheel: a looser spec pulls a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e ".[book,test]"
+	touch $@
+
+execute: $(EXECUTED)
+	$(BIN)/python -m mnist1d_lib.scorecard $(PROFILE)
+
+$(EXEC_DIR)/%.ipynb: notebooks/%.py $(LIBRARY) | $(VENV)/.installed
+	@mkdir -p $(EXEC_DIR)
+	$(BIN)/jupytext --to ipynb --output - $< | \
+	  $(BIN)/papermill - $(EXEC_DIR)/.$*.running.ipynb -k python3 --cwd notebooks \
+	    -p profile $(PROFILE) -p device $(DEVICE)
+	mv $(EXEC_DIR)/.$*.running.ipynb $@
+
+book: execute
+	rm -rf book/executed && mkdir -p book/executed
+	cp $(EXECUTED) book/executed/
+	$(BIN)/jupyter-book build . --path-output $(BOOK_DIR) -W -n --keep-going
+	@echo "book: $(BOOK_DIR)/_build/html/index.html"
+
+test: $(VENV)/.installed
+	$(BIN)/pytest -q
+
+sync: $(VENV)/.installed
+	$(BIN)/python tools/notebook_pairs.py
+
+clean:
+	rm -rf _build book/executed book/generated results/smoke

@@ -1,0 +1,33 @@
+import numpy as np
+import pytest
+import torch
+
+import mnist1d_lib as m1
+
+
+@pytest.fixture(scope="session")
+def data():
+    """The paper's default split (generated once, cached on disk)."""
+    return m1.data.make_dataset()
+
+
+@pytest.fixture
+def float64():
+    """Run a test in float64, where the stacked trainer must match the one-model loop
+    to rounding error (in float32 chaotic training amplifies rounding differences)."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
+
+
+@pytest.fixture
+def results_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("MNIST1D_RESULTS", str(tmp_path))
+    return tmp_path
+
+
+def small(data, n_train=500, n_test=200):
+    """A small slice of the data for fast training tests."""
+    return m1.data.Dataset(x=data.x[:n_train], y=data.y[:n_train], x_test=data.x_test[:n_test],
+                           y_test=data.y_test[:n_test], t=data.t)

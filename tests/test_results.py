@@ -1,0 +1,77 @@
+import json
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import mnist1d_lib as m1
+from mnist1d_lib.results import Run, to_jsonable
+
+
+def test_compute_reuses_a_stored_result_until_config_changes_or_forced(results_tmp):
+    calls = []
+
+    def work():
+        calls.append(1)
+        return {"acc": np.array([1.5, 2.5])}
+
+    run = Run("demo", profile="smoke", device="cpu")
+    assert run.compute("part", {"steps": 3}, work) == {"acc": [1.5, 2.5]}
+    run.record("dataset/knn_pixel_acc", [59.0, 60.0])
+    path = run.save()
+    doc = json.loads(path.read_text())
+    for key in ("config", "metrics", "runtime_s", "compute_s", "device", "provenance", "seed", "outputs"):
+        assert key in doc
+    assert doc["provenance"]["versions"]["torch"] and doc["provenance"]["git_commit"]
+    assert doc["metrics"]["dataset/knn_pixel_acc"] == {"values": [59.0, 60.0], "n_seeds": 2}
+
+    assert Run("demo", profile="smoke", device="cpu").compute("part", {"steps": 3}, work) == {"acc": [1.5, 2.5]}
+    assert len(calls) == 1  # reused
+    Run("demo", profile="smoke", device="cpu").compute("part", {"steps": 4}, work)
+    assert len(calls) == 2  # config changed
+    Run("demo", profile="smoke", device="cpu", force=True).compute("part", {"steps": 3}, work)
+    assert len(calls) == 3  # forced
+
+
+def test_cache_key_includes_the_library_source(results_tmp, monkeypatch):
+    run = Run("demo", profile="smoke", device="cpu")
+    run.compute("part", {}, lambda: 1)
+    run.save()
+    monkeypatch.setattr(m1.results, "library_hash", lambda: "changed")
+    calls = []
+    Run("demo", profile="smoke", device="cpu").compute("part", {}, lambda: calls.append(1) or 1)
+    assert calls == [1]
+
+
+def test_writes_are_atomic(results_tmp, monkeypatch):
+    run = Run("demo", profile="smoke", device="cpu")
+    run.save()
+    before = run.path.read_text()
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(m1.io.os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        Run("demo", profile="smoke", device="cpu").save()
+    assert run.path.read_text() == before
+    assert not [p for p in run.path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_figures_are_saved_as_png_and_pdf(results_tmp):
+    run = Run("demo", profile="smoke", device="cpu")
+    fig, ax = plt.subplots()
+    ax.plot([0, 1])
+    run.save_figure(fig, "line")
+    folder = results_tmp / "smoke" / "figures" / "demo"
+    assert (folder / "line.png").stat().st_size > 0 and (folder / "line.pdf").stat().st_size > 0
+
+
+def test_json_conversion():
+    assert to_jsonable({"a": np.float32(0.1), "b": float("nan"), "c": (1, np.int64(2))}) == {
+        "a": 0.1, "b": None, "c": [1, 2]}
+
+
+def test_unknown_profile_is_an_error(results_tmp):
+    with pytest.raises(ValueError, match="unknown profile"):
+        Run("demo", profile="huge")

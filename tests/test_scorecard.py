@@ -1,0 +1,57 @@
+import csv
+
+import pytest
+
+import mnist1d_lib as m1
+from mnist1d_lib.scorecard import CLAIMS_BY_ID, COLUMNS, Claim, scorecard_rows
+
+
+def test_numeric_verdicts_use_the_tolerance():
+    claim = Claim("x", "s", "d", paper=94.0, tolerance=4.0)
+    assert claim.verdict([92.0, 93.0]) == "reproduced"
+    assert claim.verdict([87.0]) == "partial"
+    assert claim.verdict([80.0]) == "not reproduced"
+    assert claim.verdict([None, None]) == "not reproduced"  # every run diverged
+    assert claim.verdict(None) == "not run"
+
+
+def test_boolean_and_new_verdicts():
+    claim = Claim("x", "s", "d", paper=True)
+    assert claim.verdict([True, True]) == "reproduced"
+    assert claim.verdict([True, False]) == "partial"
+    assert claim.verdict([False]) == "not reproduced"
+    assert Claim("y", "s", "d", paper=None).verdict([1.0]) == "new"
+
+
+def test_claim_ids_are_unique_and_cover_table_1():
+    ids = [c.claim_id for c in m1.scorecard.CLAIMS]
+    assert len(ids) == len(set(ids))
+    for model in ("logistic", "mlp", "cnn", "gru"):
+        assert f"classification/{model}/test_acc" in CLAIMS_BY_ID
+        assert f"classification/shuffled/{model}/test_acc" in CLAIMS_BY_ID
+    assert "dataset/frozen_equal" in CLAIMS_BY_ID
+
+
+def test_rows_from_results():
+    results = {"classification": {"metrics": {
+        "classification/cnn/test_acc": {"values": [93.0, 95.0, 94.0], "n_seeds": 3},
+        "classification/mlp_best_shuffled": {"values": [True, False], "n_seeds": 2}}}}
+    rows = {r["claim_id"]: r for r in scorecard_rows(results)}
+    cnn = rows["classification/cnn/test_acc"]
+    assert (cnn["reproduced"], cnn["spread"], cnn["n_seeds"], cnn["verdict"]) == ("94.00", "1.00", 3, "reproduced")
+    assert rows["classification/mlp_best_shuffled"]["verdict"] == "partial"
+    assert rows["dataset/frozen_equal"]["verdict"] == "not run"
+    with pytest.raises(ValueError, match="does not know"):
+        scorecard_rows({"x": {"metrics": {"made/up": {"values": [1]}}}})
+
+
+def test_csv_has_the_documented_columns(results_tmp):
+    run = m1.results.Run("dataset", profile="smoke", device="cpu")
+    run.record("dataset/frozen_equal", True)
+    run.save()
+    m1.scorecard.write_scorecard("smoke")
+    with open(results_tmp / "smoke" / "scorecard.csv") as f:
+        reader = csv.DictReader(f)
+        assert reader.fieldnames == COLUMNS
+        rows = {r["claim_id"]: r for r in reader}
+    assert rows["dataset/frozen_equal"]["verdict"] == "reproduced"
