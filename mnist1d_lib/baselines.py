@@ -49,9 +49,13 @@ def load_2d_digits(n: int, try_mnist: bool = True, seed: int = 0) -> tuple[np.nd
     name = "scikit-learn digits (8x8, offline fallback: MNIST was not reachable)"
     if try_mnist:
         try:
+            import warnings
+
             from sklearn.datasets import fetch_openml
 
-            mnist = fetch_openml("mnist_784", version=1, as_frame=False)
+            with warnings.catch_warnings():  # sklearn warns before each retry
+                warnings.simplefilter("ignore")
+                mnist = fetch_openml("mnist_784", version=1, as_frame=False, n_retries=1)
             x, y, name = mnist.data / 255.0, mnist.target.astype(np.int64), "MNIST (28x28)"
         except Exception:  # no network, or OpenML down: fall back, visibly labelled
             x = None

@@ -18,57 +18,58 @@ import torch
 
 
 class _Recurrence(torch.autograd.Function):
-    """gi (G, T, B, 3H) input projections with r/z hidden biases folded in,
-    w (G, H, 3H) transposed hidden weights, b_hn (G, 1, H) -> states (G, T, B, H).
-    G counts independent recurrences (members x directions)."""
+    """Time-major: gi (T, G, B, 3H) input projections with the r/z hidden biases
+    folded in, w (G, H, 3H) transposed hidden weights, b_hn (G, 1, H)
+    -> states (T, G, B, H). G counts independent recurrences (members x directions).
+
+    Both loops keep only what is sequential (about six operations per step) and
+    work on contiguous per-step slices; everything element-wise that does not
+    depend on the next step is computed for all steps at once."""
 
     @staticmethod
     def forward(ctx, gi, w, b_hn):
-        n_groups, steps, batch, three_h = gi.shape
+        steps, n_groups, batch, three_h = gi.shape
         n_hidden = three_h // 3
-        states = gi.new_empty(n_groups, steps, batch, n_hidden)
-        rz_all = gi.new_empty(n_groups, steps, batch, 2 * n_hidden)
-        n_all = gi.new_empty(n_groups, steps, batch, n_hidden)
-        hn_all = gi.new_empty(n_groups, steps, batch, n_hidden)  # W_hn h + b_hn
+        bias = torch.cat([torch.zeros_like(b_hn), torch.zeros_like(b_hn), b_hn], dim=-1)  # (G, 1, 3H)
         h = gi.new_zeros(n_groups, batch, n_hidden)
-        for t in range(steps):
-            gh = torch.bmm(h, w)  # (G, B, 3H)
-            g = gi[:, t]
-            rz = torch.sigmoid(g[..., : 2 * n_hidden] + gh[..., : 2 * n_hidden])
-            hn = gh[..., 2 * n_hidden :] + b_hn
-            n = torch.tanh(g[..., 2 * n_hidden :] + rz[..., :n_hidden] * hn)
-            h = n + rz[..., n_hidden:] * (h - n)
-            rz_all[:, t], n_all[:, t], hn_all[:, t], states[:, t] = rz, n, hn, h
-        ctx.save_for_backward(w, states, rz_all, n_all, hn_all)
+        states, r_all, z_all, n_all, hn_all = [], [], [], [], []
+        for g in gi.unbind(0):  # g (G, B, 3H)
+            gh = torch.baddbmm(bias, h, w)  # W_h h (+ b_hn on the n gate): (G, B, 3H)
+            r, z = torch.sigmoid(g[..., : 2 * n_hidden] + gh[..., : 2 * n_hidden]).chunk(2, dim=-1)
+            hn = gh[..., 2 * n_hidden :]
+            n = torch.tanh(torch.addcmul(g[..., 2 * n_hidden :], r, hn))
+            h = torch.lerp(n, h, z)  # n + z * (h - n)
+            for store, value in ((states, h), (r_all, r), (z_all, z), (n_all, n), (hn_all, hn)):
+                store.append(value)
+        states = torch.stack(states)
+        ctx.save_for_backward(w, states, *(torch.stack(v) for v in (r_all, z_all, n_all, hn_all)))
         return states
 
     @staticmethod
     def backward(ctx, d_states):
-        w, states, rz_all, n_all, hn_all = ctx.saved_tensors
-        n_groups, steps, batch, n_hidden = states.shape
-        d_gi = torch.empty(n_groups, steps, batch, 3 * n_hidden, dtype=states.dtype, device=states.device)
-        d_hn = torch.empty_like(states)  # gradient of W_hn h + b_hn
-        w_t = w.transpose(1, 2)  # (G, 3H, H)
-        dh = torch.zeros_like(states[:, 0])
-        zeros = torch.zeros_like(dh)
+        w, states, r, z, n, hn = ctx.saved_tensors  # (T, G, B, H) each, contiguous
+        steps = states.shape[0]
+        h_prev = torch.cat([torch.zeros_like(states[:1]), states[:-1]])
+        # d(gate pre-activation)/d(h_t) for each gate, for all steps at once
+        d_an_dh = (1 - z) * (1 - n * n)  # n = tanh(a_n)
+        d_gh_dh = torch.cat([d_an_dh * hn * r * (1 - r),  # r gate
+                             (h_prev - n) * z * (1 - z),  # z gate
+                             d_an_dh * r], dim=-1)  # W_hn h + b_hn: (T, G, B, 3H)
+        w_t = w.transpose(1, 2).contiguous()  # (G, 3H, H)
+        dh = torch.zeros_like(states[0])
+        dh_all = [None] * steps
+        d_states_t, d_gh_dh_t, z_t = d_states.contiguous().unbind(0), d_gh_dh.unbind(0), z.unbind(0)
         for t in reversed(range(steps)):
-            dh = dh + d_states[:, t]
-            h_prev = states[:, t - 1] if t > 0 else zeros
-            r, z = rz_all[:, t, :, :n_hidden], rz_all[:, t, :, n_hidden:]
-            n = n_all[:, t]
-            d_an = dh * (1 - z) * (1 - n * n)  # through n = tanh(a_n)
-            d_ar = d_an * hn_all[:, t] * r * (1 - r)
-            d_az = dh * (h_prev - n) * z * (1 - z)
-            d_gi[:, t, :, :n_hidden], d_gi[:, t, :, n_hidden : 2 * n_hidden], d_gi[:, t, :, 2 * n_hidden :] = (
-                d_ar, d_az, d_an)
-            d_hn[:, t] = d_an * r
-            d_gh = torch.cat([d_ar, d_az, d_hn[:, t]], dim=-1)  # (G, B, 3H)
-            dh = dh * z + torch.bmm(d_gh, w_t)
-        # hidden-weight gradient over all steps at once: sum_t h_{t-1}^T d_gh_t
-        h_prev_all = torch.cat([zeros[:, None], states[:, :-1]], dim=1).flatten(1, 2)  # (G, T*B, H)
-        d_gh_all = torch.cat([d_gi[..., : 2 * n_hidden], d_hn], dim=-1).flatten(1, 2)  # (G, T*B, 3H)
-        d_w = torch.bmm(h_prev_all.transpose(1, 2), d_gh_all)
-        d_b_hn = d_hn.sum(dim=(1, 2)).unsqueeze(1)
+            dh = dh + d_states_t[t]
+            dh_all[t] = dh
+            d_gh = dh.repeat(1, 1, 3) * d_gh_dh_t[t]  # (G, B, 3H)
+            dh = torch.baddbmm(dh * z_t[t], d_gh, w_t)  # gradient reaching h_{t-1}
+        dh_all = torch.stack(dh_all)  # (T, G, B, H)
+        d_gh = dh_all.repeat(1, 1, 1, 3) * d_gh_dh  # (T, G, B, 3H)
+        d_gi = torch.cat([d_gh[..., :-1 * w.shape[1]], dh_all * d_an_dh], dim=-1)
+        # sum over steps and batch of h_{t-1}^T d_gh_t, per group
+        d_w = torch.einsum("tgbh,tgbk->ghk", h_prev, d_gh)
+        d_b_hn = d_gh[..., -w.shape[1] :].sum(dim=(0, 2)).unsqueeze(1)
         return d_gi, d_w, d_b_hn
 
 
@@ -77,9 +78,9 @@ def gru_recurrence(x: torch.Tensor, w_ih: torch.Tensor, w_hh: torch.Tensor,
     """Hidden states of G independent single-input GRUs, all starting from h = 0.
 
     x (G, B, T) scalar inputs; w_ih (G, 3H, 1), w_hh (G, 3H, H), b_ih and b_hh
-    (G, 3H) in ``nn.GRU``'s layout (gates r, z, n). Returns (G, T, B, H).
+    (G, 3H) in ``nn.GRU``'s layout (gates r, z, n). Returns (T, G, B, H).
     """
     n_hidden = w_hh.shape[-1]
     b_fold = b_ih + torch.cat([b_hh[:, : 2 * n_hidden], torch.zeros_like(b_hh[:, 2 * n_hidden :])], dim=-1)
-    gi = x.transpose(1, 2).unsqueeze(-1) * w_ih[:, None, None, :, 0] + b_fold[:, None, None, :]  # (G, T, B, 3H)
+    gi = x.permute(2, 0, 1).unsqueeze(-1) * w_ih[None, :, None, :, 0] + b_fold[None, :, None, :]  # (T, G, B, 3H)
     return _Recurrence.apply(gi.contiguous(), w_hh.transpose(1, 2).contiguous(), b_hh[:, None, 2 * n_hidden :])

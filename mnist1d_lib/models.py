@@ -88,8 +88,8 @@ class GRU(nn.Module):
         xs = x if stacked else x[None]  # (K, batch, length)
         xs = torch.stack([xs, xs.flip(-1)], dim=1).flatten(0, 1)  # (K * 2, batch, length): reverse runs on the flipped signal
         states = gru_recurrence(xs, both_directions("weight_ih_l0"), both_directions("weight_hh_l0"),
-                                both_directions("bias_ih_l0"), both_directions("bias_hh_l0"))  # (K * 2, length, batch, H)
-        states = states.unflatten(0, (-1, 2)).transpose(2, 3)  # (K, 2, batch, length, H)
+                                both_directions("bias_ih_l0"), both_directions("bias_hh_l0"))  # (length, K * 2, batch, H)
+        states = states.unflatten(1, (-1, 2)).permute(1, 2, 3, 0, 4)  # (K, 2, batch, length, H)
         out = torch.cat([states[:, 0], states[:, 1].flip(-2)], dim=-1)  # (K, batch, length, 2H)
         return out if stacked else out[0]
 

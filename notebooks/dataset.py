@@ -152,7 +152,7 @@ pd.DataFrame({
 # %%
 def tsne_maps():
     x2d, y2d, name2d = m1.baselines.load_2d_digits(settings.tsne_samples, settings.try_mnist, seed=seed)
-    pick = np.random.default_rng(seed).permutation(len(data.y))[: settings.tsne_samples]
+    pick = np.random.default_rng(seed).permutation(len(data.y))[: len(y2d)]  # as many points as the 2-D set
     maps = {"MNIST-1D": (m1.baselines.tsne_map(data.x[pick], seed), data.y[pick]),
             name2d: (m1.baselines.tsne_map(x2d, seed), y2d)}
     return {name: {"embedding": emb, "y": y, "silhouette": m1.baselines.label_silhouette(emb, y)}

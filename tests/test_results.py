@@ -75,3 +75,14 @@ def test_json_conversion():
 def test_unknown_profile_is_an_error(results_tmp):
     with pytest.raises(ValueError, match="unknown profile"):
         Run("demo", profile="huge")
+
+
+def test_library_hash_tracks_computing_modules_only(tmp_path, monkeypatch):
+    for name in ("train.py", "plotting.py"):
+        (tmp_path / name).write_text("x = 1\n")
+    monkeypatch.setattr(m1.results, "LIBRARY_DIR", tmp_path)
+    base = m1.results.library_hash()
+    (tmp_path / "plotting.py").write_text("x = 2\n")
+    assert m1.results.library_hash() == base
+    (tmp_path / "train.py").write_text("x = 2\n")
+    assert m1.results.library_hash() != base
