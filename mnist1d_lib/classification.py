@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import make_dataset, split_validation
+from .data import make_dataset, validation_indices
 from .models import MODELS, build_model
 from .profiles import ClassificationSettings
 from .train import TrainConfig, early_stopping, train_many
@@ -26,27 +26,31 @@ def train_config(settings: ClassificationSettings) -> TrainConfig:
 
 
 def train_benchmark(settings: ClassificationSettings, device: str = "auto", progress: bool = True) -> dict:
-    """Train every model on every dataset variant, all seeds at once per pair.
+    """Train every model on every dataset variant; per (dataset, model) one stacked run.
 
-    Two runs per (dataset, model): ``final`` trains on all 4000 training examples
-    (the paper's protocol, reported at the last step); ``early_stopping`` trains on
-    4000 - ``val_size`` and keeps a validation split for choosing the step.
-    Returns ``{"<dataset>/<model>": {"final": history, "early_stopping": history}}``
-    with (seeds, evaluations) arrays.
+    Each seed trains twice, side by side in the same stacked run: ``final`` on all
+    4000 training examples (the paper's protocol, reported at the last step) and
+    ``early_stopping`` on 4000 - ``val_size`` of them, the rest being the validation
+    split that chooses the step. Returns ``{"<dataset>/<model>": {"final": history,
+    "early_stopping": history}}`` with (seeds, evaluations) arrays.
     """
     config = train_config(settings)
     base = make_dataset()
+    kept, held_out = validation_indices(len(base.y), settings.val_size, seed=0)
+    seeds = list(settings.seeds)
     out = {}
     for data_name in DATASETS:
         data = transform_inputs(base, SPATIAL_TRANSFORMS[data_name])
-        reduced, val = split_validation(data, settings.val_size, seed=0)
         for model in MODELS:
-            make = lambda: build_model(model)  # noqa: E731
-            _, final = train_many(make, data, config, settings.seeds, device, progress=progress,
-                                  desc=f"{model}/{data_name}")
-            _, stopped = train_many(make, reduced, config, settings.seeds, device, val=val, progress=progress,
-                                    desc=f"{model}/{data_name}/val")
-            out[f"{data_name}/{model}"] = {"final": final, "early_stopping": stopped}
+            _, history = train_many(lambda: build_model(model), data, config, seeds + seeds, device,
+                                    val=(data.x[held_out], data.y[held_out]),
+                                    train_subsets=[None] * len(seeds) + [kept] * len(seeds),
+                                    progress=progress, desc=f"{model}/{data_name}")
+            members = {"final": slice(0, len(seeds)), "early_stopping": slice(len(seeds), None)}
+            out[f"{data_name}/{model}"] = {
+                run: {key: value if key == "step" else value[rows] for key, value in history.items()
+                      if not (run == "final" and key.startswith("val_"))}
+                for run, rows in members.items()}
     return out
 
 

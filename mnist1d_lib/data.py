@@ -110,14 +110,20 @@ def frozen_difference(ours: Dataset, frozen: Dataset) -> dict:
     return {"max_abs_dx": float(dx), "labels_equal": labels}
 
 
+def validation_indices(n_train: int, val_size: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (kept for training, held out for validation) of a seeded random split
+    of ``n_train`` training examples."""
+    check_in_range("val_size", val_size, 1, n_train - 1)
+    order = np.random.default_rng(seed).permutation(n_train)
+    return np.sort(order[val_size:]), np.sort(order[:val_size])
+
+
 def split_validation(data: Dataset, val_size: int, seed: int = 0) -> tuple[Dataset, tuple[np.ndarray, np.ndarray]]:
-    """Carve ``val_size`` examples out of the training set (a seeded random subset).
+    """Carve ``val_size`` examples out of the training set (``validation_indices``).
 
     Returns the reduced dataset (same test set) and ``(x_val, y_val)``.
     """
-    check_in_range("val_size", val_size, 1, len(data.y) - 1)
-    order = np.random.default_rng(seed).permutation(len(data.y))
-    val, train = order[:val_size], order[val_size:]
+    train, val = validation_indices(len(data.y), val_size, seed)
     reduced = Dataset(x=data.x[train], y=data.y[train], x_test=data.x_test, y_test=data.y_test, t=data.t)
     return reduced, (data.x[val], data.y[val])
 

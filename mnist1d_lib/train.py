@@ -109,17 +109,25 @@ def _eval_sets(data: Dataset, val: tuple[np.ndarray, np.ndarray] | None, device)
 
 
 @torch.no_grad()
-def _loss_and_acc(logits_fn, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Mean loss and accuracy (%) of ``logits_fn`` on (x, y); the logits may carry
-    a leading member axis (members, n, classes), with ``y`` (n,) or (members, n)."""
+def _loss_and_acc(logits_fn, x: torch.Tensor, y: torch.Tensor,
+                  weights: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean loss and accuracy (%, in float64 so that it is an exact fraction) of
+    ``logits_fn`` on (x, y). The logits may carry a leading member axis
+    (members, n, classes), with ``y`` (n,) or (members, n); ``weights`` (members, n)
+    then restricts each member's average to its own examples (0/1 entries)."""
     losses, correct = 0.0, 0.0
     for start in range(0, x.shape[0], EVAL_CHUNK):
-        logits = logits_fn(x[start : start + EVAL_CHUNK])
-        yb = y[..., start : start + EVAL_CHUNK].expand(logits.shape[:-1])
-        losses = losses + F.cross_entropy(logits.transpose(-1, -2) if logits.dim() == 3 else logits,
-                                          yb, reduction="none").sum(-1)
-        correct = correct + (logits.argmax(-1) == yb).float().sum(-1)
-    return losses / x.shape[0], 100.0 * correct / x.shape[0]
+        stop = start + EVAL_CHUNK
+        logits = logits_fn(x[start:stop])
+        yb = y[..., start:stop].expand(logits.shape[:-1])
+        loss = F.cross_entropy(logits.transpose(-1, -2) if logits.dim() == 3 else logits, yb, reduction="none")
+        hit = (logits.argmax(-1) == yb).double()
+        if weights is not None:
+            loss, hit = loss * weights[:, start:stop], hit * weights[:, start:stop]
+        losses = losses + loss.double().sum(-1)
+        correct = correct + hit.sum(-1)
+    count = x.shape[0] if weights is None else weights.double().sum(-1)
+    return losses / count, 100.0 * correct / count
 
 
 def _progress(total: int, desc: str, enabled: bool):
@@ -170,15 +178,19 @@ def train_one(make_model: Callable[[], nn.Module], data: Dataset, config: TrainC
 
 def train_many(make_model: Callable[[], nn.Module], data: Dataset, config: TrainConfig, seeds: Sequence[int],
                device: str = "auto", val: tuple[np.ndarray, np.ndarray] | None = None,
-               y_train: np.ndarray | None = None, progress: bool = True,
-               desc: str = "train") -> tuple[list[nn.Module], dict]:
+               y_train: np.ndarray | None = None, train_subsets: Sequence[np.ndarray | None] | None = None,
+               progress: bool = True, desc: str = "train") -> tuple[list[nn.Module], dict]:
     """Train ``len(seeds)`` independent models of one architecture at once.
 
     The members are stacked into one module (``stacking.stack_models``), so one
     forward pass, backward pass and optimiser step update all of them; Adam and
     SGD act element-wise, so members never interact. ``y_train`` (members,
     n_train) optionally gives each member its own training labels (e.g. its own
-    label noise); by default all use ``data.y``.
+    label noise); by default all use ``data.y``. ``train_subsets`` optionally gives
+    each member the indices of the training examples it may use (``None``: all);
+    such a member follows ``train_one`` on the dataset restricted to its subset, and
+    its train metrics are measured on its subset (e.g. members that hold out a
+    validation split train beside members that use every example).
 
     Returns the trained models (one plain ``nn.Module`` per seed) and a history
     whose metric arrays have shape (members, E) (``step``: (E,)).
@@ -200,8 +212,15 @@ def train_many(make_model: Callable[[], nn.Module], data: Dataset, config: Train
         y = torch.as_tensor(y_train, dtype=torch.int64, device=device)
         sets["train"] = (x, y)
     y_members = y.expand(members, -1)  # (members, n_train)
-    batches = torch.stack([batch_schedule(len(data.y), config.steps, config.batch_size, s) for s in seeds],
-                          dim=1).to(device)  # (steps, members, batch)
+    subsets = [np.arange(len(data.y)) if sub is None else np.asarray(sub)
+               for sub in (train_subsets if train_subsets is not None else [None] * members)]
+    if len(subsets) != members:
+        raise ValueError(f"train_subsets must give one entry per seed ({members}), got {len(subsets)}")
+    batches = torch.stack([torch.as_tensor(sub)[batch_schedule(len(sub), config.steps, config.batch_size, s)]
+                           for sub, s in zip(subsets, seeds)], dim=1).to(device)  # (steps, members, batch)
+    train_weights = torch.zeros(members, len(data.y), device=device)  # (members, n_train): 1 on each own subset
+    for k, sub in enumerate(subsets):
+        train_weights[k, torch.as_tensor(sub, device=device)] = 1.0
     member_rows = torch.arange(members, device=device)[:, None]
     eval_steps = set(config.eval_steps())
     history = {"step": []}
@@ -210,7 +229,8 @@ def train_many(make_model: Callable[[], nn.Module], data: Dataset, config: Train
         history["step"].append(step)
         stacked.eval()
         for name, (xs, ys) in sets.items():
-            loss, acc = _loss_and_acc(lambda xb: stacked(xb.expand(members, -1, -1)), xs, ys)
+            loss, acc = _loss_and_acc(lambda xb: stacked(xb.expand(members, -1, -1)), xs, ys,
+                                      train_weights if name == "train" else None)
             history.setdefault(f"{name}_loss", []).append(loss.cpu())
             history.setdefault(f"{name}_acc", []).append(acc.cpu())
         stacked.train()

@@ -85,3 +85,20 @@ def test_early_stopping_picks_the_best_validation_step():
     assert chosen["step"].tolist() == [10, 20] and chosen["test_acc"].tolist() == [2, 6]
     with pytest.raises(ValueError, match="validation split"):
         early_stopping({"step": [0], "test_acc": [1]})
+
+
+def test_a_member_with_a_training_subset_equals_the_loop_on_that_subset(data, float64):
+    part = small(data, 300, 100)
+    kept, held_out = m1.data.validation_indices(300, 60, seed=0)
+    val = (part.x[held_out], part.y[held_out])
+    config = TrainConfig(steps=20, eval_every=10, batch_size=50)
+    _, many = train_many(lambda: m1.models.build_model("cnn"), part, config, seeds=[4, 4], val=val,
+                         train_subsets=[None, kept], progress=False)
+    reduced, _ = m1.data.split_validation(part, 60, seed=0)
+    _, one = train_one(lambda: m1.models.build_model("cnn"), reduced, config, seed=4, val=val, progress=False)
+    for key in ("train_loss", "train_acc", "val_acc", "test_loss"):
+        np.testing.assert_allclose(many[key][1], one[key], rtol=1e-9, atol=1e-9, err_msg=key)
+    assert not np.allclose(many["test_loss"][0], many["test_loss"][1])  # the other member used every example
+    with pytest.raises(ValueError, match="one entry per seed"):
+        train_many(lambda: m1.models.build_model("cnn"), part, config, seeds=[4], train_subsets=[None, kept],
+                   progress=False)
