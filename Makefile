@@ -29,7 +29,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 execute: $(EXECUTED)
-	$(BIN)/python -c 'import sys, mnist1d_lib as m1; m1.scorecard.main(sys.argv[1:])' $(PROFILE)
+	$(BIN)/python -c 'import sys, mnist1d_lib as m1; m1.report.main(sys.argv[1:])' $(PROFILE)
 
 $(EXEC_DIR)/%.ipynb: notebooks/%.py $(LIBRARY) | $(VENV)/.installed
 	@mkdir -p $(EXEC_DIR)

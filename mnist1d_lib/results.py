@@ -32,7 +32,7 @@ from .profiles import get_profile
 from .train import resolve_device
 
 LIBRARY_DIR = Path(__file__).resolve().parent
-PRESENTATION_MODULES = ("plotting", "scorecard")
+PRESENTATION_MODULES = ("plotting", "scorecard", "report")
 PACKAGES = ("mnist1d", "torch", "numpy", "scipy", "scikit-learn", "matplotlib", "seaborn", "pandas")
 
 
@@ -52,8 +52,9 @@ def results_dir(profile: str) -> Path:
 
 def library_hash() -> str:
     """sha256 over the library's source files that compute results: a change to any
-    of them invalidates the cache. ``plotting`` and ``scorecard`` only present
-    stored results (figures, verdicts are redone on every run) and are left out."""
+    of them invalidates the cache. ``plotting``, ``scorecard`` and ``report`` only
+    present stored results (figures and verdicts are redone on every run) and are
+    left out."""
     h = hashlib.sha256()
     for path in sorted(LIBRARY_DIR.glob("*.py")):
         if path.stem in PRESENTATION_MODULES:

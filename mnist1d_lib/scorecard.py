@@ -9,20 +9,19 @@ the matching measurement with ``Run.record(claim_id, values)``. A verdict is
   some, ``not reproduced`` for none;
 * ``new`` for our additions (no paper value), ``not run`` without a result.
 
-Run ``python -m mnist1d_lib.scorecard <profile>`` to write
-``results/<profile>/scorecard.csv`` and the book's scorecard page.
+``write_scorecard(profile)`` writes ``results/<profile>/scorecard.csv``;
+``report`` turns it into the book's pages.
 """
 from __future__ import annotations
 
 import csv
 import io
-import sys
 from dataclasses import dataclass
 
 import numpy as np
 
 from .io import atomic_write_text
-from .results import load_results, repo_root, results_dir
+from .results import load_results, results_dir
 
 COLUMNS = ["claim_id", "section", "description", "paper", "reproduced", "spread", "n_seeds", "verdict"]
 VERDICTS = ("reproduced", "partial", "not reproduced", "new", "not run")
@@ -139,34 +138,3 @@ def write_scorecard(profile: str) -> list[dict]:
     writer.writerows(rows)
     atomic_write_text(results_dir(profile) / "scorecard.csv", buf.getvalue())
     return rows
-
-
-def scorecard_markdown(rows: list[dict], profile: str) -> str:
-    """The book's scorecard page: counts per verdict, then the table."""
-    counts = {v: sum(r["verdict"] == v for r in rows) for v in VERDICTS}
-    lines = [
-        "# Scorecard", "",
-        f"Paper claims against our measurements, profile `{profile}` (generated from "
-        f"`results/{profile}/scorecard.csv`; `reproduced` is the mean over seeds, `spread` their standard "
-        "deviation).", "",
-        " · ".join(f"**{n}** {v}" for v, n in counts.items() if n), "",
-        "| claim | description | paper | ours | spread | seeds | verdict |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        desc = r["description"].replace("|", "\\|")
-        lines.append(f"| `{r['claim_id']}` | {desc} | {r['paper']} | {r['reproduced']} | {r['spread']} | "
-                     f"{r['n_seeds']} | {r['verdict']} |")
-    return "\n".join(lines) + "\n"
-
-
-def main(argv: list[str]) -> None:
-    profile = argv[0] if argv else "quick"
-    rows = write_scorecard(profile)
-    page = repo_root() / "book" / "generated" / "scorecard.md"
-    atomic_write_text(page, scorecard_markdown(rows, profile))
-    print(f"scorecard: {len(rows)} claims -> {results_dir(profile) / 'scorecard.csv'}, {page}")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

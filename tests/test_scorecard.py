@@ -55,3 +55,18 @@ def test_csv_has_the_documented_columns(results_tmp):
         assert reader.fieldnames == COLUMNS
         rows = {r["claim_id"]: r for r in reader}
     assert rows["dataset/frozen_equal"]["verdict"] == "reproduced"
+
+
+def test_report_writes_the_book_pages(results_tmp, tmp_path, monkeypatch):
+    monkeypatch.setattr(m1.report, "repo_root", lambda: tmp_path)
+    run = m1.results.Run("dataset", profile="smoke", device="cpu")
+    run.record("dataset/frozen_equal", True)
+    run.record("dataset/knn_pixel_acc", 50.0)  # 9.6 points below the paper: not reproduced
+    run.save()
+    m1.report.main(["smoke"])
+    pages = tmp_path / "book" / "generated"
+    scorecard = (pages / "scorecard.md").read_text()
+    assert "| `dataset/frozen_equal` |" in scorecard and "**not reproduced**" in scorecard
+    assert "**1 reproduced**" in (pages / "summary.md").read_text()
+    status = (pages / "status.md").read_text()
+    assert "| dataset | cpu" in status and "torch" in status

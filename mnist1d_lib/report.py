@@ -1,0 +1,76 @@
+"""The book's generated pages: scorecard, its summary for the landing page, and status.
+
+``python -c 'import mnist1d_lib as m1; m1.report.main(["quick"])'`` (what
+``make execute`` runs) writes ``results/<profile>/scorecard.csv`` and
+``book/generated/{scorecard,summary,status}.md``.
+"""
+from __future__ import annotations
+
+from .io import atomic_write_text
+from .results import load_results, repo_root
+from .scorecard import VERDICTS, write_scorecard
+
+
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def verdict_counts(rows: list[dict]) -> dict[str, int]:
+    return {v: sum(r["verdict"] == v for r in rows) for v in VERDICTS}
+
+
+def scorecard_page(rows: list[dict], profile: str) -> str:
+    """Every claim: the paper's value, ours (mean over seeds), spread (std), verdict."""
+    counts = verdict_counts(rows)
+    lines = [
+        "# Scorecard", "",
+        f"Paper claims against our measurements, profile `{profile}`, from `results/{profile}/scorecard.csv`. "
+        "*ours* is the mean over seeds and *spread* their standard deviation. A number is *reproduced* within "
+        "the stated tolerance, *partial* within twice that; a yes/no claim is *reproduced* when it holds for "
+        "every seed, *partial* for some.", "",
+        " · ".join(f"**{n}** {v}" for v, n in counts.items() if n), "",
+        "| claim | description | paper | ours | spread | seeds | verdict |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(f"| `{r['claim_id']}` | {_cell(r['description'])} | {r['paper']} | {r['reproduced']} | "
+                     f"{r['spread']} | {r['n_seeds']} | **{r['verdict']}** |")
+    return "\n".join(lines) + "\n"
+
+
+def summary_snippet(rows: list[dict], profile: str) -> str:
+    """Counts of verdicts for the landing page."""
+    counts = verdict_counts(rows)
+    shown = ", ".join(f"**{n} {v}**" for v, n in counts.items() if n)
+    return (f"Of {len(rows)} claims checked so far (profile `{profile}`): {shown}. "
+            "See the [scorecard](scorecard.md) for each one.\n")
+
+
+def status_page(results: dict[str, dict], profile: str) -> str:
+    """Provenance of every notebook result: device, commit, versions, run times."""
+    lines = ["# Status", "",
+             f"Provenance of the results shown in this book (profile `{profile}`). *compute* is the time the "
+             "stored results took to compute; *this run* is the wall time of the execution that produced the "
+             "page (short when stored results were reused).", "",
+             "| notebook | device | git commit | finished | compute (s) | this run (s) |", "|---|---|---|---|---|---|"]
+    for name, doc in results.items():
+        prov = doc.get("provenance", {})
+        lines.append(f"| {name} | {_cell(doc.get('device', ''))} | `{prov.get('git_commit', '')}` | "
+                     f"{prov.get('finished', '')} | {doc.get('compute_s', 0):.0f} | {doc.get('runtime_s', 0):.0f} |")
+    total = sum(doc.get("compute_s", 0) for doc in results.values())
+    lines += ["", f"Total compute time: **{total / 60:.1f} min**.", ""]
+    if results:
+        versions = next(iter(results.values())).get("provenance", {}).get("versions", {})
+        lines += ["| package | version |", "|---|---|"] + [f"| {k} | {v} |" for k, v in versions.items()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> None:
+    profile = argv[0] if argv else "quick"
+    rows = write_scorecard(profile)
+    results = load_results(profile)
+    folder = repo_root() / "book" / "generated"
+    atomic_write_text(folder / "scorecard.md", scorecard_page(rows, profile))
+    atomic_write_text(folder / "summary.md", summary_snippet(rows, profile))
+    atomic_write_text(folder / "status.md", status_page(results, profile))
+    print(f"report: {len(rows)} claims, {len(results)} notebooks -> results/{profile}/scorecard.csv, {folder}")
