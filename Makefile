@@ -14,6 +14,10 @@ EXEC_DIR ?= _build/executed/$(PROFILE)
 BOOK_DIR ?= _build/book
 EXECUTED := $(NOTEBOOKS:%=$(EXEC_DIR)/%.ipynb)
 LIBRARY := $(wildcard mnist1d_lib/*.py)
+# Threads per notebook; with `make -j2` use THREADS=1 so that two notebooks do not fight over two cores.
+ifdef THREADS
+export OMP_NUM_THREADS := $(THREADS)
+endif
 
 .PHONY: setup execute scorecard book test sync clean
 .DELETE_ON_ERROR:

@@ -43,7 +43,7 @@ def summary_snippet(rows: list[dict], profile: str) -> str:
     counts = verdict_counts(rows)
     shown = ", ".join(f"**{n} {v}**" for v, n in counts.items() if n)
     return (f"Of {len(rows)} claims checked so far (profile `{profile}`): {shown}. "
-            "See the [scorecard](scorecard.md) for each one.\n")
+            "See the {doc}`/book/generated/scorecard` for each one.\n")
 
 
 def status_page(results: dict[str, dict], profile: str) -> str:

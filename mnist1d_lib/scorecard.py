@@ -138,3 +138,12 @@ def write_scorecard(profile: str) -> list[dict]:
     writer.writerows(rows)
     atomic_write_text(results_dir(profile) / "scorecard.csv", buf.getvalue())
     return rows
+
+
+def verdict_table(metrics: dict, section: str):
+    """The scorecard rows of one notebook's section, from its recorded metrics, as a
+    DataFrame (for the end of each chapter)."""
+    import pandas as pd
+
+    rows = [r for r in scorecard_rows({"this run": {"metrics": metrics}}) if r["section"] == section]
+    return pd.DataFrame(rows).drop(columns=["section"])

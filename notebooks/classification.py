@@ -98,7 +98,8 @@ for row, data_name in enumerate(m1.classification.DATASETS):
     axes[row, 0].set_ylabel("accuracy (%)")
 for ax in axes[1]:
     ax.set_xlabel("step")
-axes[0, 0].legend(frameon=False, loc="lower right")
+fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper center", ncol=3, frameon=False,
+           bbox_to_anchor=(0.5, 1.04))
 run.save_figure(fig, "curves")
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-classification-bars", "caption": "Final-step test accuracy, ours (mean ± std, dots are seeds) beside Table 1 (± the paper's std)."}}
@@ -133,11 +134,29 @@ pd.DataFrame({"claim": list(run.metrics), "values (one per seed)": [np.round(v["
               if not isinstance(v["values"][0], bool) else v["values"] for v in run.metrics.values()]})
 
 # %% [markdown]
+# ## Verdicts
+#
+# The claims of this chapter as the scorecard judges them from the measurements above.
+
+# %%
+m1.scorecard.verdict_table(run.metrics, "classification")
+
+# %% [markdown]
 # ## Differences from the paper
 #
 # - The paper reports mean ± std over three runs without saying whether the accuracy is
 #   taken at the end of training or at an early-stopping step; we show both and compare
-#   the final step. The early-stopped models see 500 fewer training signals.
+#   the final step, as the authors' notebook does. The early-stopped models see 500
+#   fewer training signals, which can cost more than stopping early gains.
+# - Where a Table 1 entry comes out *partial* or *not reproduced*, compare it with the
+#   authors' own notebook run (column "authors' run (step 6000)"): a single run of the
+#   same code, which scatters around Table 1 by a few points in the same direction as
+#   ours (e.g. the MLP, and the GRU on shuffled data). We read this as Table 1 coming
+#   from runs that differ from the public notebook (selection, or a different number of
+#   steps), not as a defect of either.
+# - On feature-shuffled data the CNN and GRU do not always reach 100 % train accuracy
+#   within 6000 steps (see the train column and the curves): the paper's "all models but
+#   logistic regression reach 100 %" holds for original data.
 # - Mini-batches are drawn as shuffled epochs; the authors' notebook walks through the
 #   training set in a fixed order.
 # - The GRU is PyTorch's `nn.GRU` (same parameters and equations) with the recurrence

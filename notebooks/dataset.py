@@ -176,6 +176,14 @@ fig.legend(*scatter.legend_elements(), loc="center right", title="class")
 run.save_figure(fig, "tsne")
 
 # %% [markdown]
+# ## Verdicts
+#
+# The claims of this chapter as the scorecard judges them from the measurements above.
+
+# %%
+m1.scorecard.verdict_table(run.metrics, "dataset")
+
+# %% [markdown]
 # ## Differences from the paper
 #
 # - Fig. 3 compares with MNIST; without network access we compare with scikit-learn's
