@@ -9,21 +9,25 @@ Each notebook writes ``results/<profile>/<notebook>.json``::
 
 and its figures to ``results/<profile>/figures/<notebook>/<name>.{png,pdf}``.
 ``Run.compute`` reuses a stored output when its cache key -- a hash of the
-key's config and of the library's computing source files -- is unchanged, so a
-rerun after editing only prose or plots costs seconds.
+key's config, of the computation's own code and of the library modules it uses
+(with their imports) -- is unchanged, so a rerun after editing only prose or
+plots, or another chapter's module, costs seconds.
 """
 from __future__ import annotations
 
+import ast
 import hashlib
+import inspect
 import json
 import os
 import platform
 import subprocess
 import time
+import types
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -50,18 +54,74 @@ def results_dir(profile: str) -> Path:
     return Path(os.environ.get("MNIST1D_RESULTS", repo_root() / "results")) / profile
 
 
-def library_hash() -> str:
-    """sha256 over the library's source files that compute results: a change to any
-    of them invalidates the cache. ``plotting``, ``scorecard`` and ``report`` only
-    present stored results (figures and verdicts are redone on every run) and are
-    left out."""
+def library_hash(modules: Iterable[str] | None = None) -> str:
+    """sha256 over library source files: ``modules`` (stems), or every module that
+    computes results. ``plotting``, ``scorecard`` and ``report`` only present stored
+    results (figures and verdicts are redone on every run) and are never included."""
+    names = sorted(modules) if modules is not None else sorted(p.stem for p in LIBRARY_DIR.glob("*.py"))
     h = hashlib.sha256()
-    for path in sorted(LIBRARY_DIR.glob("*.py")):
-        if path.stem in PRESENTATION_MODULES:
+    for name in names:
+        path = LIBRARY_DIR / f"{name}.py"
+        if name in PRESENTATION_MODULES or not path.exists():
             continue
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+def module_dependencies(names: Iterable[str]) -> set[str]:
+    """The given library modules and every library module they import, transitively
+    (read from their sources' relative imports)."""
+    todo, seen = list(names), set()
+    while todo:
+        name = todo.pop()
+        path = LIBRARY_DIR / f"{name}.py"
+        if name in seen or not path.exists():
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                todo.extend([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+    return seen
+
+
+def computation_fingerprint(fn: Callable) -> tuple[str, list[str]]:
+    """What a computation depends on: a hash of its own code (and of the notebook
+    functions it calls) and of the library modules it names, with their imports.
+
+    Returns (hash, sorted module names). A change to any of these invalidates a
+    stored result; a change to an unrelated chapter's module does not.
+    """
+    library = {p.stem for p in LIBRARY_DIR.glob("*.py")}
+    h, names, seen = hashlib.sha256(), set(), set()
+
+    def visit(code: types.CodeType, scope: dict) -> None:
+        if code in seen:
+            return
+        seen.add(code)
+        h.update(code.co_code)
+        h.update(repr([c for c in code.co_consts if not isinstance(c, types.CodeType)]).encode())
+        names.update(code.co_names)
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                visit(const, scope)
+        for name in code.co_names + code.co_freevars:  # notebook functions that the computation calls
+            other = scope.get(name)
+            if inspect.isfunction(other) and not other.__module__.startswith(__package__):
+                visit_function(other)
+
+    def visit_function(f) -> None:
+        cells = dict(zip(f.__code__.co_freevars, (c.cell_contents for c in f.__closure__ or ())))
+        visit(f.__code__, {**f.__globals__, **cells})
+
+    fn = getattr(fn, "func", fn)  # functools.partial
+    if inspect.isfunction(fn) and fn.__module__.startswith(__package__):
+        names.add(fn.__module__.rsplit(".", 1)[-1])
+    elif inspect.isfunction(fn):
+        visit_function(fn)
+    modules = sorted(module_dependencies((names & library) | {"results"}) - set(PRESENTATION_MODULES))
+    h.update(library_hash(modules).encode())
+    return h.hexdigest()[:16], modules
 
 
 def to_jsonable(value: Any) -> Any:
@@ -142,8 +202,9 @@ class Run:
         The value goes through JSON either way (arrays become lists), so a fresh
         and a cached run hand the notebook identical objects.
         """
+        code_hash, modules = computation_fingerprint(fn)
         cache_key = hashlib.sha256(json.dumps(
-            {"config": to_jsonable(config), "seed": self.seed, "device": self.device, "library": library_hash()},
+            {"config": to_jsonable(config), "seed": self.seed, "device": self.device, "code": code_hash},
             sort_keys=True).encode()).hexdigest()[:16]
         stored = self.stored.get("outputs", {}).get(key)
         if stored and stored["cache_key"] == cache_key and not self.force:
@@ -152,7 +213,7 @@ class Run:
         start = time.time()
         value = json.loads(json.dumps(to_jsonable(fn())))
         self.outputs[key] = {"cache_key": cache_key, "compute_s": round(time.time() - start, 2), "value": value,
-                             "config": to_jsonable(config)}
+                             "config": to_jsonable(config), "library_modules": modules}
         return value
 
     def record(self, claim_id: str, values) -> None:

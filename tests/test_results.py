@@ -37,7 +37,7 @@ def test_cache_key_includes_the_library_source(results_tmp, monkeypatch):
     run = Run("demo", profile="smoke", device="cpu")
     run.compute("part", {}, lambda: 1)
     run.save()
-    monkeypatch.setattr(m1.results, "library_hash", lambda: "changed")
+    monkeypatch.setattr(m1.results, "library_hash", lambda modules=None: "changed")
     calls = []
     Run("demo", profile="smoke", device="cpu").compute("part", {}, lambda: calls.append(1) or 1)
     assert calls == [1]
@@ -77,7 +77,7 @@ def test_unknown_profile_is_an_error(results_tmp):
         Run("demo", profile="huge")
 
 
-def test_library_hash_tracks_computing_modules_only(tmp_path, monkeypatch):
+def test_library_hash_leaves_out_presentation_modules(tmp_path, monkeypatch):
     for name in ("train.py", "plotting.py"):
         (tmp_path / name).write_text("x = 1\n")
     monkeypatch.setattr(m1.results, "LIBRARY_DIR", tmp_path)
@@ -86,3 +86,23 @@ def test_library_hash_tracks_computing_modules_only(tmp_path, monkeypatch):
     assert m1.results.library_hash() == base
     (tmp_path / "train.py").write_text("x = 2\n")
     assert m1.results.library_hash() != base
+
+
+def test_fingerprint_follows_the_modules_a_computation_uses():
+    settings = m1.profiles.get_profile("smoke").classification
+    _, modules = m1.results.computation_fingerprint(lambda: m1.classification.train_benchmark(settings))
+    assert {"classification", "train", "models", "gru", "data", "results"} <= set(modules)
+    assert "baselines" not in modules and "plotting" not in modules  # other chapters' code does not matter
+
+
+def test_fingerprint_changes_with_the_notebooks_own_code():
+    def helper_a():
+        return m1.baselines.knn_accuracy(None, k=10)
+
+    def helper_b():
+        return m1.baselines.knn_accuracy(None, k=5)
+
+    hash_a, modules = m1.results.computation_fingerprint(lambda: helper_a())
+    hash_b, _ = m1.results.computation_fingerprint(lambda: helper_b())
+    assert "baselines" in modules and hash_a != hash_b
+    assert m1.results.computation_fingerprint(lambda: helper_a())[0] == hash_a
