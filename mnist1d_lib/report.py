@@ -20,22 +20,27 @@ def verdict_counts(rows: list[dict]) -> dict[str, int]:
 
 
 def scorecard_page(rows: list[dict], profile: str) -> str:
-    """Every claim: the paper's value, ours (mean over seeds), spread (std), verdict."""
+    """Every claim, one table per chapter: verdict, the paper's value, ours (mean ±
+    std over seeds), number of seeds, and what is claimed."""
     counts = verdict_counts(rows)
     lines = [
         "# Scorecard", "",
         f"Paper claims against our measurements, profile `{profile}`, from `results/{profile}/scorecard.csv`. "
-        "*ours* is the mean over seeds and *spread* their standard deviation. A number is *reproduced* within "
-        "the stated tolerance, *partial* within twice that; a yes/no claim is *reproduced* when it holds for "
-        "every seed, *partial* for some.", "",
+        "*ours* is the mean over seeds ± their standard deviation. A number is *reproduced* within the "
+        "tolerance stated in its description, *partial* within twice that; a yes/no claim is *reproduced* "
+        "when it holds for every seed, *partial* for some.", "",
         " · ".join(f"**{n}** {v}" for v, n in counts.items() if n), "",
-        "| claim | description | paper | ours | spread | seeds | verdict |",
-        "|---|---|---|---|---|---|---|",
     ]
-    for r in rows:
-        lines.append(f"| `{r['claim_id']}` | {_cell(r['description'])} | {r['paper']} | {r['reproduced']} | "
-                     f"{r['spread']} | {r['n_seeds']} | **{r['verdict']}** |")
-    return "\n".join(lines) + "\n"
+    for section in dict.fromkeys(r["section"] for r in rows):
+        lines += [f"## {section}", "", "| verdict | claim | paper | ours | seeds | description |",
+                  "|---|---|---|---|---|---|"]
+        for r in (r for r in rows if r["section"] == section):
+            ours = f"{r['reproduced']} ± {r['spread']}" if r["spread"] else r["reproduced"]
+            claim = r["claim_id"].removeprefix(f"{section}/")
+            lines.append(f"| **{r['verdict']}** | `{claim}` | {r['paper']} | {ours} | {r['n_seeds']} | "
+                         f"{_cell(r['description'])} |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def summary_snippet(rows: list[dict], profile: str) -> str:

@@ -118,7 +118,7 @@ def scorecard_rows(results: dict[str, dict]) -> list[dict]:
         elif numeric:
             clean = [v for v in values if v is not None]
             reproduced = f"{np.mean(clean):.2f}" if clean else "diverged"
-            spread = f"{np.std(clean, ddof=1):.2f}" if len(clean) > 1 else "0.00"
+            spread = f"{np.std(clean, ddof=1):.2f}" if len(clean) > 1 else ""  # one value: no spread
         else:
             held = sum(bool(v) for v in values)
             reproduced = f"{'yes' if held == len(values) else 'no'} ({held}/{len(values)})"

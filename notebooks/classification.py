@@ -79,7 +79,7 @@ paper = {(d, m): m1.scorecard.CLAIMS_BY_ID[f"classification/{'' if d == 'origina
 table = m1.classification.summary_table(results, paper)
 human = pd.DataFrame([{"data": d, "model": "human expert (paper)", "paper": v}
                       for d, v in m1.classification.HUMAN_EXPERT.items()])
-pd.concat([table, human], ignore_index=True).fillna("")
+pd.concat([table, human]).astype(object).fillna("").set_index(["data", "model"])
 
 # %% [markdown]
 # ## Training curves (Fig. 2)

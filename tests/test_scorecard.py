@@ -66,7 +66,7 @@ def test_report_writes_the_book_pages(results_tmp, tmp_path, monkeypatch):
     m1.report.main(["smoke"])
     pages = tmp_path / "book" / "generated"
     scorecard = (pages / "scorecard.md").read_text()
-    assert "| `dataset/frozen_equal` |" in scorecard and "**not reproduced**" in scorecard
+    assert "| `frozen_equal` |" in scorecard and "**not reproduced**" in scorecard
     assert "**1 reproduced**" in (pages / "summary.md").read_text()
     status = (pages / "status.md").read_text()
     assert "| dataset | cpu" in status and "torch" in status
