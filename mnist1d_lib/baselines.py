@@ -68,3 +68,15 @@ def load_2d_digits(n: int, try_mnist: bool = True, seed: int = 0) -> tuple[np.nd
             name = "scikit-learn digits (8x8; MNIST not tried in this profile)"
     pick = np.random.default_rng(seed).permutation(len(y))[: min(n, len(y))]
     return x[pick], y[pick], name
+
+
+def tsne_comparison(data: Dataset, n: int, try_mnist: bool = True, seed: int = 0) -> dict:
+    """t-SNE maps of MNIST-1D training signals and of a 2-D digit set (``load_2d_digits``),
+    with the same number of points each (at most ``n``).
+
+    Returns ``{name: {"embedding": (m, 2), "y": (m,), "silhouette": float}}``, MNIST-1D first.
+    """
+    x2d, y2d, name2d = load_2d_digits(n, try_mnist, seed=seed)
+    pick = np.random.default_rng(seed).permutation(len(data.y))[: len(y2d)]
+    maps = {"MNIST-1D": (tsne_map(data.x[pick], seed), data.y[pick]), name2d: (tsne_map(x2d, seed), y2d)}
+    return {name: {"embedding": emb, "y": y, "silhouette": label_silhouette(emb, y)} for name, (emb, y) in maps.items()}

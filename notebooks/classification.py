@@ -74,8 +74,9 @@ results = run.compute("benchmark", settings, lambda: m1.classification.train_ben
 # ## Table 1, paper beside ours
 
 # %%
-paper = {(d, m): m1.scorecard.CLAIMS_BY_ID[f"classification/{'' if d == 'original' else 'shuffled/'}{m}/test_acc"].paper
-         for d in m1.classification.DATASETS for m in m1.models.MODELS}
+table1 = {(d, m): m1.scorecard.CLAIMS_BY_ID[m1.scorecard.table1_claim_id(d, m)]
+          for d in m1.classification.DATASETS for m in m1.models.MODELS}
+paper = {key: claim.paper for key, claim in table1.items()}
 table = m1.classification.summary_table(results, paper)
 human = pd.DataFrame([{"data": d, "model": "human expert (paper)", "paper": v}
                       for d, v in m1.classification.HUMAN_EXPERT.items()])
@@ -107,7 +108,7 @@ fig, axes = plt.subplots(1, 2, figsize=(12, 3.5), sharey=True)
 for ax, data_name in zip(axes, m1.classification.DATASETS):
     ours = [m1.classification.final(results[f"{data_name}/{m}"]["final"]) for m in m1.models.MODELS]
     m1.plotting.bars_vs_paper(ax, list(m1.models.MODELS), ours, [paper[(data_name, m)] for m in m1.models.MODELS],
-                              paper_err=[1 if m == "logistic" else 2 for m in m1.models.MODELS])
+                              paper_err=[table1[(data_name, m)].paper_spread for m in m1.models.MODELS])
     ax.set_title(f"{data_name} data")
 axes[0].set_ylabel("test accuracy (%)")
 run.save_figure(fig, "table1_bars")
@@ -118,8 +119,7 @@ run.save_figure(fig, "table1_bars")
 # %%
 final_test = {key: m1.classification.final(runs["final"]) for key, runs in results.items()}
 for (data_name, model) in paper:
-    prefix = "classification/" if data_name == "original" else "classification/shuffled/"
-    run.record(f"{prefix}{model}/test_acc", final_test[f"{data_name}/{model}"])
+    run.record(m1.scorecard.table1_claim_id(data_name, model), final_test[f"{data_name}/{model}"])
 run.record("classification/nonlinear_train_acc_100", np.concatenate([
     m1.classification.final(results[f"{d}/{m}"]["final"], "train_acc") >= 100.0
     for d in m1.classification.DATASETS for m in ("mlp", "cnn", "gru")]))

@@ -150,16 +150,8 @@ pd.DataFrame({
 # number of points and the same t-SNE settings.
 
 # %%
-def tsne_maps():
-    x2d, y2d, name2d = m1.baselines.load_2d_digits(settings.tsne_samples, settings.try_mnist, seed=seed)
-    pick = np.random.default_rng(seed).permutation(len(data.y))[: len(y2d)]  # as many points as the 2-D set
-    maps = {"MNIST-1D": (m1.baselines.tsne_map(data.x[pick], seed), data.y[pick]),
-            name2d: (m1.baselines.tsne_map(x2d, seed), y2d)}
-    return {name: {"embedding": emb, "y": y, "silhouette": m1.baselines.label_silhouette(emb, y)}
-            for name, (emb, y) in maps.items()}
-
-
-tsne = run.compute("tsne", settings, tsne_maps)
+tsne = run.compute("tsne", settings, lambda: m1.baselines.tsne_comparison(
+    data, settings.tsne_samples, settings.try_mnist, seed=seed))
 name_2d = next(name for name in tsne if name != "MNIST-1D")
 run.record("dataset/tsne_2d_digits_separate_better", tsne[name_2d]["silhouette"] > tsne["MNIST-1D"]["silhouette"])
 pd.DataFrame({"data": list(tsne), "silhouette of labels in t-SNE map": [v["silhouette"] for v in tsne.values()]}).round(3)

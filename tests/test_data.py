@@ -73,3 +73,11 @@ def test_generation_steps_follow_the_package():
     assert steps[0][1].shape == (12,) and steps[-1][1].shape == (40,)
     with pytest.raises(ValueError, match="label"):
         m1.data.generation_steps(label=10)
+
+
+def test_tsne_comparison_uses_equal_point_counts(data):
+    maps = m1.baselines.tsne_comparison(data, n=120, try_mnist=False, seed=0)
+    (name_1d, first), (name_2d, second) = maps.items()
+    assert name_1d == "MNIST-1D" and "digits" in name_2d
+    assert np.shape(first["embedding"]) == (120, 2) and np.shape(second["embedding"]) == (120, 2)
+    assert -1 <= first["silhouette"] <= 1
