@@ -102,3 +102,11 @@ def test_a_member_with_a_training_subset_equals_the_loop_on_that_subset(data, fl
     with pytest.raises(ValueError, match="one entry per seed"):
         train_many(lambda: m1.models.build_model("cnn"), part, config, seeds=[4], train_subsets=[None, kept],
                    progress=False)
+
+
+def test_stacked_training_is_deterministic(data):
+    config = TrainConfig(steps=40, eval_every=20)
+    runs = [train_many(lambda: m1.models.build_model("cnn"), small(data), config, seeds=[0, 1], progress=False)[1]
+            for _ in range(2)]
+    for key in ("train_loss", "test_acc"):
+        np.testing.assert_array_equal(runs[0][key], runs[1][key])
