@@ -11,7 +11,9 @@ SITE=/tmp/site
 if ls .whl/*.whl >/dev/null 2>&1; then
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target $SITE .whl/*.whl || exit 1
 fi
-mkdir -p $SITE/bin && ln -sf "$(command -v python3)" $SITE/bin/python && touch $SITE/.installed
+# a wrapper, not a symlink: a symlinked venv interpreter would lose its venv (and torch)
+mkdir -p $SITE/bin && printf '#!/bin/sh\nexec %s "$@"\n' "$(command -v python3)" > $SITE/bin/python
+chmod +x $SITE/bin/python && touch $SITE/.installed
 export PYTHONPATH=$SITE:$PWD PATH=$SITE/bin:$PATH PYTHONUNBUFFERED=1 MNIST1D_RESULTS=/tmp/results
 nvidia-smi -L
 python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available())"
