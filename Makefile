@@ -19,7 +19,7 @@ ifdef THREADS
 export OMP_NUM_THREADS := $(THREADS)
 endif
 
-.PHONY: setup execute scorecard book test sync clean
+.PHONY: setup execute book test sync clean
 .DELETE_ON_ERROR:
 
 setup: $(VENV)/.installed

@@ -5,6 +5,6 @@
 ``m1.report``, ``m1.plotting``, ``m1.baselines``, ``m1.classification``, ``m1.profiles``.
 """
 from . import (  # noqa: F401
-    baselines, classification, data, models, plotting, profiles, report, results, scorecard, stacking, train,
+    baselines, classification, data, files, models, plotting, profiles, report, results, scorecard, stacking, train,
     transforms,
 )

@@ -7,6 +7,7 @@ import pandas as pd
 from .data import make_dataset, validation_indices
 from .models import MODELS, build_model
 from .profiles import ClassificationSettings
+from .scorecard import table1_claim_id
 from .train import TrainConfig, early_stopping, train_many
 from .transforms import SPATIAL_TRANSFORMS, transform_inputs
 
@@ -83,3 +84,19 @@ def summary_table(results: dict, paper: dict) -> pd.DataFrame:
 def early_stopping_test_acc(runs: dict) -> np.ndarray:
     """Test accuracy (%) at the step of best validation accuracy, per seed: (seeds,)."""
     return early_stopping(runs["early_stopping"])["test_acc"]
+
+
+def claim_measurements(results: dict) -> dict[str, np.ndarray]:
+    """This chapter's scorecard measurements, by claim id, one value per seed
+    (``nonlinear_train_acc_100``: one per seed, dataset and model)."""
+    final_test = {key: final(runs["final"]) for key, runs in results.items()}  # (seeds,) each
+    measured = {table1_claim_id(*key.split("/")): acc for key, acc in final_test.items()}
+    measured["classification/nonlinear_train_acc_100"] = np.concatenate([
+        final(results[f"{d}/{m}"]["final"], "train_acc") >= 100.0 for d in DATASETS for m in ("mlp", "cnn", "gru")])
+    measured["classification/shuffle_drop_cnn_gru"] = np.mean(
+        [final_test[f"original/{m}"] - final_test[f"shuffled/{m}"] for m in ("cnn", "gru")], axis=0)
+    shuffled = np.stack([final_test[f"shuffled/{m}"] for m in MODELS])  # (models, seeds)
+    measured["classification/mlp_best_shuffled"] = shuffled.argmax(0) == list(MODELS).index("mlp")
+    stopped = np.stack([early_stopping_test_acc(runs) for runs in results.values()])  # (runs, seeds)
+    measured["classification/early_stopped_gain"] = (stopped - np.stack(list(final_test.values()))).mean(0)
+    return measured

@@ -8,17 +8,20 @@ Python (about 0.5 ms per signal).
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 import numpy as np
 from mnist1d.data import get_dataset_args, get_templates
 from mnist1d.data import make_dataset as _mnist1d_make_dataset
+from mnist1d.utils import ObjectView
 
 from .checks import check_in_range
-from .io import atomic_write_bytes
+from .files import atomic_write_bytes
 
 N_CLASSES = 10
 
@@ -69,17 +72,13 @@ def make_dataset(num_samples: int = 5000, train_split: float = 0.8, seed: int = 
     if path.exists():
         with np.load(path) as f:
             return Dataset(**{k: f[k] for k in ("x", "y", "x_test", "y_test", "t")})
-    from mnist1d.utils import ObjectView
-
     raw = _mnist1d_make_dataset(ObjectView(dict(args)))
     data = Dataset(
         x=raw["x"], y=raw["y"].astype(np.int64), x_test=raw["x_test"],
         y_test=raw["y_test"].astype(np.int64), t=raw["t"],
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    import io
-
-    buf = io.BytesIO()
+    buf = BytesIO()
     np.savez(buf, x=data.x, y=data.y, x_test=data.x_test, y_test=data.y_test, t=data.t)
     atomic_write_bytes(path, buf.getvalue())
     return data
@@ -132,10 +131,6 @@ def generation_steps(label: int, seed: int = 0) -> list[tuple[str, np.ndarray]]:
     """The stages through which ``mnist1d`` turns the template of ``label`` into a
     signal, as (stage name, signal) pairs, with the package's own functions in the
     package's order (pad, dilate, scale, translate, noise, shear, subsample)."""
-    import importlib
-
-    from mnist1d.utils import ObjectView
-
     tf = importlib.import_module("mnist1d.transform")  # the package re-exports a function of that name
     check_in_range("label", label, 0, N_CLASSES - 1)
     args = ObjectView(dataset_args())

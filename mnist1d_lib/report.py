@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from .io import atomic_write_text
+from .files import atomic_write_text
 from .results import load_results, repo_root
 from .scorecard import VERDICTS, write_scorecard
 

@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from .io import atomic_write_text
+from .files import atomic_write_text
 from .profiles import get_profile
 from .train import resolve_device
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .io import atomic_write_text
+from .files import atomic_write_text
 from .results import load_results, results_dir
 
 COLUMNS = ["claim_id", "section", "description", "paper", "reproduced", "spread", "n_seeds", "verdict"]

@@ -85,7 +85,6 @@ def stack_models(models: list[nn.Module]) -> nn.Module:
         parent_name, _, attr = name.rpartition(".")
         parent = stacked.get_submodule(parent_name) if parent_name else stacked
         setattr(parent, attr, kind([m.get_submodule(name) for m in models]))
-    stacked.members = len(models)
     return stacked
 
 

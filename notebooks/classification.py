@@ -117,21 +117,11 @@ run.save_figure(fig, "table1_bars")
 # ## Measurements behind the scorecard
 
 # %%
-final_test = {key: m1.classification.final(runs["final"]) for key, runs in results.items()}
-for (data_name, model) in paper:
-    run.record(m1.scorecard.table1_claim_id(data_name, model), final_test[f"{data_name}/{model}"])
-run.record("classification/nonlinear_train_acc_100", np.concatenate([
-    m1.classification.final(results[f"{d}/{m}"]["final"], "train_acc") >= 100.0
-    for d in m1.classification.DATASETS for m in ("mlp", "cnn", "gru")]))
-run.record("classification/shuffle_drop_cnn_gru", np.mean([
-    final_test[f"original/{m}"] - final_test[f"shuffled/{m}"] for m in ("cnn", "gru")], axis=0))
-shuffled = np.stack([final_test[f"shuffled/{m}"] for m in m1.models.MODELS])  # (models, seeds)
-run.record("classification/mlp_best_shuffled", shuffled.argmax(0) == list(m1.models.MODELS).index("mlp"))
-stopped = np.stack([m1.classification.early_stopping_test_acc(runs) for runs in results.values()])
-finals = np.stack(list(final_test.values()))
-run.record("classification/early_stopped_gain", (stopped - finals).mean(0))
-pd.DataFrame({"claim": list(run.metrics), "values (one per seed)": [np.round(v["values"], 2).tolist()
-              if not isinstance(v["values"][0], bool) else v["values"] for v in run.metrics.values()]})
+measurements = m1.classification.claim_measurements(results)
+for claim_id, values in measurements.items():
+    run.record(claim_id, values)
+pd.Series({claim_id: np.round(np.asarray(v, dtype=float), 2).tolist() for claim_id, v in measurements.items()},
+          name="one value per seed (yes/no as 1/0)").to_frame()
 
 # %% [markdown]
 # ## Verdicts

@@ -51,7 +51,7 @@ def test_writes_are_atomic(results_tmp, monkeypatch):
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(m1.io.os, "replace", crash)
+    monkeypatch.setattr(m1.files.os, "replace", crash)
     with pytest.raises(KeyboardInterrupt):
         Run("demo", profile="smoke", device="cpu").save()
     assert run.path.read_text() == before

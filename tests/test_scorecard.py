@@ -70,3 +70,16 @@ def test_report_writes_the_book_pages(results_tmp, tmp_path, monkeypatch):
     assert "**1 reproduced**" in (pages / "summary.md").read_text()
     status = (pages / "status.md").read_text()
     assert "| dataset | cpu" in status and "torch" in status
+
+
+def test_classification_measurements_cover_the_chapters_claims():
+    history = {"step": [0, 10], "test_acc": [[10.0, 60.0], [10.0, 70.0]], "train_acc": [[10.0, 100.0], [10.0, 99.0]],
+               "val_acc": [[10.0, 50.0], [10.0, 40.0]]}
+    results = {f"{d}/{m}": {"final": history, "early_stopping": history}
+               for d in m1.classification.DATASETS for m in m1.models.MODELS}
+    measured = m1.classification.claim_measurements(results)
+    section = {c.claim_id for c in m1.scorecard.CLAIMS if c.section == "classification"}
+    assert set(measured) == section
+    assert measured["classification/cnn/test_acc"].tolist() == [60.0, 70.0]
+    assert measured["classification/nonlinear_train_acc_100"].tolist() == [True, False] * 6
+    assert measured["classification/early_stopped_gain"].tolist() == [0.0, 0.0]
