@@ -6,6 +6,8 @@
 
 PROFILE ?= quick
 DEVICE ?= cpu
+# FORCE=True re-executes every notebook and recomputes even where a stored result matches
+FORCE ?= False
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
@@ -19,7 +21,7 @@ ifdef THREADS
 export OMP_NUM_THREADS := $(THREADS)
 endif
 
-.PHONY: setup execute book test sync clean
+.PHONY: setup execute book test sync clean always
 .DELETE_ON_ERROR:
 
 setup: $(VENV)/.installed
@@ -35,11 +37,11 @@ $(VENV)/.installed: pyproject.toml
 execute: $(EXECUTED)
 	$(BIN)/python -c 'import sys, mnist1d_lib as m1; m1.report.main(sys.argv[1:])' $(PROFILE)
 
-$(EXEC_DIR)/%.ipynb: notebooks/%.py $(LIBRARY) | $(VENV)/.installed
+$(EXEC_DIR)/%.ipynb: notebooks/%.py $(LIBRARY) $(if $(filter True,$(FORCE)),always) | $(VENV)/.installed
 	@mkdir -p $(EXEC_DIR)
 	$(BIN)/jupytext --to ipynb --output - $< | \
 	  $(BIN)/papermill - $(EXEC_DIR)/.$*.running.ipynb -k python3 --cwd notebooks \
-	    -p profile $(PROFILE) -p device $(DEVICE)
+	    -p profile $(PROFILE) -p device $(DEVICE) -p force $(FORCE)
 	mv $(EXEC_DIR)/.$*.running.ipynb $@
 
 book: execute
