@@ -2,9 +2,10 @@
 
 ``import mnist1d_lib as m1`` brings every module: ``m1.data``, ``m1.transforms``,
 ``m1.models``, ``m1.train``, ``m1.stacking``, ``m1.results``, ``m1.scorecard``,
-``m1.report``, ``m1.plotting``, ``m1.baselines``, ``m1.classification``, ``m1.profiles``.
+``m1.report``, ``m1.plotting``, ``m1.baselines``, ``m1.classification``, ``m1.double_descent``,
+``m1.profiles``.
 """
 from . import (  # noqa: F401
-    baselines, classification, data, files, models, plotting, profiles, report, results, scorecard, stacking, train,
+    baselines, classification, data, double_descent, files, models, plotting, profiles, report, results, scorecard, stacking, train,
     transforms,
 )

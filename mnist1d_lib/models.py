@@ -11,6 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .checks import check_in_range
 from .data import N_CLASSES
 from .gru import gru_recurrence
 
@@ -39,6 +40,37 @@ class MLP(nn.Module):
         h = self.linear1(x).relu()
         h = h + self.linear2(h).relu()
         return self.linear3(h)
+
+
+class PlainMLP(nn.Module):
+    """The double-descent MLP: length -> n_hidden (-> n_hidden)*(n_layers-1) -> 10,
+    ReLU after every hidden layer, no residual (``n_layers=2`` is the paper's).
+
+    ``dropout`` (probability of zeroing a hidden unit in training) is a buffer, so
+    stacked members can each have their own rate: stacked, it has shape (members,).
+    """
+
+    def __init__(self, length: int = 40, n_hidden: int = 100, n_layers: int = 2, dropout: float = 0.0,
+                 n_classes: int = N_CLASSES):
+        super().__init__()
+        check_in_range("n_hidden", n_hidden, 1, 10**6)
+        check_in_range("n_layers", n_layers, 1, 100)
+        check_in_range("dropout", dropout, 0.0, 0.95)
+        widths = [length] + [n_hidden] * n_layers
+        self.hidden = nn.ModuleList(nn.Linear(a, b) for a, b in zip(widths[:-1], widths[1:]))
+        self.readout = nn.Linear(n_hidden, n_classes)
+        self.register_buffer("dropout", torch.tensor(float(dropout)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        keep = 1.0 - self.dropout  # () or, stacked, (members,)
+        if keep.dim():
+            keep = keep[:, None, None]
+        drop = self.training and bool((keep < 1).any())  # no random draws when no member drops out
+        for layer in self.hidden:
+            x = layer(x).relu()  # ([members,] batch, n_hidden)
+            if drop:
+                x = x * (torch.rand_like(x) < keep) / keep
+        return self.readout(x)
 
 
 class CNN(nn.Module):
@@ -97,7 +129,7 @@ class GRU(nn.Module):
         return self.linear(self.recurrent_states(x).flatten(-2))
 
 
-MODELS = {"logistic": Logistic, "mlp": MLP, "cnn": CNN, "gru": GRU}
+MODELS = {"logistic": Logistic, "mlp": MLP, "cnn": CNN, "gru": GRU}  # the classification benchmark's
 
 
 def build_model(name: str, **kwargs) -> nn.Module:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import seaborn as sns
 
@@ -39,3 +40,31 @@ def signal(ax, x, t=None, **kwargs) -> None:
     """One MNIST-1D signal (length,) drawn against its time axis."""
     t = np.arange(len(x)) if t is None else t
     ax.plot(t, x, **kwargs)
+
+
+def errors_against(ax, summary, column: str, log: bool = False, label_prefix: str = "", color=None) -> None:
+    """Train (dashed) and test (solid) error, mean ± std over seeds, against ``column``.
+    ``summary``: a ``double_descent.seed_summary`` table with ``train_err_mean`` etc."""
+    x = summary[column].to_numpy()
+    for kind, style in (("test", "-"), ("train", "--")):
+        mean, std = summary[f"{kind}_err_mean"].to_numpy(), np.nan_to_num(summary[f"{kind}_err_std"].to_numpy())
+        (line,) = ax.plot(x, mean, style, marker="o", ms=3, color=color, label=f"{label_prefix}{kind}")
+        color = line.get_color()
+        ax.fill_between(x, mean - std, mean + std, color=color, alpha=0.2, linewidth=0)
+    if log:
+        ax.set_xscale("log")
+        ax.set_xticks([t for t in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if x.min() <= t <= x.max()])
+        ax.xaxis.set_major_formatter(mticker.ScalarFormatter())
+        ax.xaxis.set_minor_formatter(mticker.NullFormatter())
+    ax.set_ylabel("error (%)")
+
+
+def mark_width(ax, x: float | None, label: str, color="0.3", ls=":") -> None:
+    """A labelled vertical line at ``x`` (nothing when ``x`` is None)."""
+    if x is not None:
+        ax.axvline(x, color=color, ls=ls, lw=1.2, label=label)
+
+
+def heatmap(ax, pivot, label: str, fmt: str = ".1f") -> None:
+    """An annotated heatmap of a 2-D table (rows × columns) with a colour bar ``label``."""
+    sns.heatmap(pivot, ax=ax, annot=True, fmt=fmt, cmap="viridis", cbar_kws={"label": label})

@@ -83,6 +83,42 @@ def _classification_claims() -> list[Claim]:
     return claims
 
 
+def _double_descent_claims() -> list[Claim]:
+    noisy = "2-hidden-layer MLP, 15 % label noise"
+    return [
+        Claim("double_descent/mlp_noisy/peak_width", "double_descent",
+              f"{noisy}: hidden units at the test-error peak (Fig. 5: ~50; authors' notebook: 47-61; "
+              "tolerance 15, about one step of the width grid there)", 50.0, 15.0),
+        Claim("double_descent/mlp_noisy/peak_at_threshold", "double_descent",
+              f"{noisy}: the test-error peak lies at the interpolation threshold, the smallest width with "
+              "0 % train error, within one step of the width grid (Fig. 5)", True),
+        Claim("double_descent/mlp_noisy/peak_height", "double_descent",
+              f"{noisy}: height of the test-error peak above the classical minimum (points; ours)", None),
+        Claim("double_descent/mlp_clean/no_peak", "double_descent",
+              "2-hidden-layer MLP without label noise: no test-error peak, i.e. test error rises at most 2 points "
+              "above its classical minimum (Fig. 5)", True),
+        Claim("double_descent/cnn_noisy/peak_channels", "double_descent",
+              "CNN, 15 % label noise: channels at the test-error peak (authors' notebook: 18-20; tolerance 4, "
+              "two steps of the channel grid)", 18.0, 4.0),
+        Claim("double_descent/cnn_noisy/peak_at_threshold", "double_descent",
+              "CNN, 15 % label noise: the test-error peak lies at the interpolation threshold, within one step "
+              "of the channel grid (Fig. 5: the CNN behaves as the MLP)", True),
+        Claim("double_descent_depth/peak_at_2_layers", "double_descent_depth",
+              "MLP of fixed width, 15 % label noise: over 1-6 hidden layers the test error peaks at 2 "
+              "(seed report 2.1.1)", True),
+        Claim("double_descent_label_noise/test_error_rises", "double_descent_label_noise",
+              "test error rises with the label-noise fraction, 0 to 0.5: Spearman correlation >= 0.9 "
+              "(seed report 2.1.2)", True),
+        Claim("double_descent_width/peak_height", "double_descent_width",
+              "3-hidden-layer MLP, 15 % label noise: height of the test-error peak over width (points; "
+              "seed report 2.1.3 says the curve has the shape of the depth curve)", None),
+        Claim("double_descent_dropout/no_dropout_best", "double_descent_dropout",
+              "dropout does not help: the lowest test error is at dropout 0 (seed report 2.1.4)", True),
+        Claim("double_descent_dropout_noise/best_dropout_at_max_noise", "double_descent_dropout_noise",
+              "the dropout rate with the lowest test error at the highest label-noise fraction (ours)", None),
+    ]
+
+
 CLAIMS: list[Claim] = [
     Claim("dataset/frozen_equal", "dataset",
           "mnist1d.make_dataset with the paper's arguments (Table 2) equals the frozen mnist1d_data.pkl "
@@ -96,6 +132,7 @@ CLAIMS: list[Claim] = [
           "a 2-D digit set forms clearer t-SNE class clusters than MNIST-1D: higher silhouette of the labels "
           "in the t-SNE map (Fig. 3)", True),
     *_classification_claims(),
+    *_double_descent_claims(),
 ]
 CLAIMS_BY_ID = {c.claim_id: c for c in CLAIMS}
 

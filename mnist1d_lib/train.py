@@ -176,7 +176,8 @@ def train_one(make_model: Callable[[], nn.Module], data: Dataset, config: TrainC
     return model, {k: np.asarray(v) for k, v in history.items()}
 
 
-def train_many(make_model: Callable[[], nn.Module], data: Dataset, config: TrainConfig, seeds: Sequence[int],
+def train_many(make_model: Callable[[], nn.Module] | Sequence[Callable[[], nn.Module]], data: Dataset,
+               config: TrainConfig, seeds: Sequence[int],
                device: str = "auto", val: tuple[np.ndarray, np.ndarray] | None = None,
                y_train: np.ndarray | None = None, train_subsets: Sequence[np.ndarray | None] | None = None,
                progress: bool = True, desc: str = "train") -> tuple[list[nn.Module], dict]:
@@ -184,7 +185,9 @@ def train_many(make_model: Callable[[], nn.Module], data: Dataset, config: Train
 
     The members are stacked into one module (``stacking.stack_models``), so one
     forward pass, backward pass and optimiser step update all of them; Adam and
-    SGD act element-wise, so members never interact. ``y_train`` (members,
+    SGD act element-wise, so members never interact. ``make_model`` is one model
+    factory or one per member; members of a ReLU architecture may then differ in
+    width (they are zero-padded to the largest, which is exact). ``y_train`` (members,
     n_train) optionally gives each member its own training labels (e.g. its own
     label noise); by default all use ``data.y``. ``train_subsets`` optionally gives
     each member the indices of the training examples it may use (``None``: all);
@@ -199,8 +202,11 @@ def train_many(make_model: Callable[[], nn.Module], data: Dataset, config: Train
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds must not be empty")
-    models = [init_model(make_model, s) for s in seeds]
-    stacked = stack_models(models).to(device)
+    makers = [make_model] * len(seeds) if callable(make_model) else list(make_model)
+    if len(makers) != len(seeds):
+        raise ValueError(f"make_model must be one factory or one per seed ({len(seeds)}), got {len(makers)}")
+    models = [init_model(m, s) for m, s in zip(makers, seeds)]
+    stacked = stack_models(models, pad=True).to(device)
     opt = _optimizer(stacked.parameters(), config)
     sets = _eval_sets(data, val, device)
     x, y = sets["train"]

@@ -29,7 +29,12 @@ def test_committed_notebooks_have_no_outputs():
 
 def test_every_notebook_is_in_the_table_of_contents():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = {c["file"] for part in toc["parts"] for c in part["chapters"]}
+    def files_of(entries):
+        for entry in entries:
+            yield entry["file"]
+            yield from files_of(entry.get("sections", []))
+
+    files = {f for part in toc["parts"] for f in files_of(part["chapters"])}
     assert {f"book/executed/{name}" for name in NOTEBOOKS} <= files
 
 

@@ -1,0 +1,184 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Deep double descent (Fig. 5)
+#
+# [Open in Colab](https://colab.research.google.com/github/mnist1d-book/mnist1d-book/blob/main/notebooks/double_descent.ipynb)
+#
+# **What the paper reports.** Fig. 5: an MLP with two hidden layers of *n* units,
+# trained on MNIST-1D with 15 % of its training labels replaced by random classes,
+# has a test error that first falls with *n*, then rises to a peak at the
+# *interpolation threshold* — the smallest width that fits the training set
+# perfectly, about 50 hidden units — and falls again beyond it ("deep double
+# descent"). Without label noise there is no peak. A CNN whose width is its number of
+# channels behaves the same. The paper gives about 60 CPU minutes for the figure.
+#
+# **How we test it.** The authors' notebook: 4000 training and 12000 test signals,
+# SGD with lr 0.01, momentum 0.9, batch 100 for 500 epochs (`full` profile), widths
+# `unique(geomspace(2, 300, 20))` and channels 2-28 in steps of 2 then 30-100 in
+# steps of 5, PyTorch's default initialisation. Unlike the single run of the paper,
+# every curve is trained from **several seeds** (weights, batch order and the draw of
+# noisy labels), shown as mean ± std. For each seed we locate
+#
+# - the **interpolation threshold**: the smallest width with 0 % train error (on the
+#   noisy labels it was trained on);
+# - the **test-error peak**: the highest test error at or beyond the classical
+#   minimum (the lowest test error up to the threshold); its *height* is its rise
+#   above that minimum.
+#
+# All widths and seeds of a curve train at once: narrower members are zero-padded to
+# the widest of their stack, which for ReLU networks changes nothing (a test checks
+# each member against the one-model loop), and widths are grouped so that little
+# compute goes into padding.
+
+# %% tags=["remove-cell"]
+# Colab only: install the book's library (does nothing elsewhere).
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "git+https://github.com/mnist1d-book/mnist1d-book"], check=True)
+
+# %% tags=["parameters"]
+profile = "quick"  # smoke | quick | full
+seed = 0  # not used for training: the profile's list of model seeds is
+device = "cpu"  # cpu | cuda | auto
+force = False  # recompute even when a stored result matches
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+import mnist1d_lib as m1
+
+m1.plotting.setup()
+dd = m1.double_descent
+settings = m1.profiles.get_profile(profile).double_descent
+run = m1.results.Run("double_descent", profile=profile, seed=seed, device=device, force=force)
+pd.DataFrame([m1.results.to_jsonable(settings)]).T.rename(columns={0: "setting"})
+
+# %% [markdown]
+# ## Training
+#
+# The MLP curves with and without label noise train together; the CNN curve has its
+# own schedule (see "Differences from the paper").
+
+# %%
+data = dd.double_descent_data(settings.n_train, settings.n_test)
+members = dd.chapter_members(settings)
+schedules = {"mlp": dd.sweep_config(settings.epochs, settings.eval_epochs, settings.n_train),
+             "cnn": dd.sweep_config(settings.cnn_epochs, settings.eval_epochs, settings.n_train)}
+sweeps = {arch: run.compute(arch, {"members": members[arch], "schedule": schedules[arch], "n_test": settings.n_test},
+                            lambda arch=arch: dd.train_sweep(members[arch], data, schedules[arch], device))
+          for arch in ("mlp", "cnn")}
+tables = {arch: dd.final_table(sweep) for arch, sweep in sweeps.items()}
+pd.Series({arch: len(sweep["members"]) for arch, sweep in sweeps.items()}, name="models trained").to_frame()
+
+# %% [markdown]
+# ## Fig. 5, with seeds
+#
+# Dotted line: interpolation threshold (median over seeds); dashed line: the peak of
+# the mean test-error curve.
+
+# %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double-descent", "caption": "Train (dashed) and test (solid) error against width, mean ± std over seeds, for the MLP without and with 15 % label noise and for the CNN with 15 % label noise. Vertical lines: interpolation threshold (dotted) and test-error peak (dashed)."}}
+curves = {"MLP, no label noise": ("mlp", 0.0, "hidden units"),
+          f"MLP, {settings.label_noise:.0%} label noise": ("mlp", settings.label_noise, "hidden units"),
+          f"CNN, {settings.label_noise:.0%} label noise": ("cnn", settings.label_noise, "channels")}
+fig, axes = plt.subplots(1, 3, figsize=(15, 4), sharey=True)
+features = {}
+for ax, (title, (arch, noise, xlabel)) in zip(axes, curves.items()):
+    table = tables[arch].query("label_noise == @noise")
+    summary = dd.seed_summary(table, ["width"])
+    m1.plotting.errors_against(ax, summary, "width", log=True)
+    features[title] = dd.curve_features(tables[arch], label_noise=noise)
+    thresholds = features[title]["threshold"].dropna()
+    m1.plotting.mark_width(ax, float(thresholds.median()) if len(thresholds) else None, "threshold (median)")
+    peak = dd.second_peak(summary["width"], summary["test_err_mean"], summary["train_err_mean"])
+    m1.plotting.mark_width(ax, peak["width"] if peak["height"] > dd.NO_PEAK_POINTS else None,
+                           "test-error peak", ls="--")
+    ax.set(title=title, xlabel=xlabel)
+    ax.legend(frameon=False, fontsize="small")
+run.save_figure(fig, "double_descent")
+
+# %% [markdown]
+# ## Threshold and peak, seed by seed
+
+# %%
+pd.concat(features, names=["curve"]).droplevel(1).reset_index().round(2)
+
+# %% [markdown]
+# ## The noisy MLP curve over training time
+#
+# The same models evaluated every few epochs: the peak appears as the models start to
+# fit the noisy labels (epoch-wise view of the same runs).
+
+# %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double-descent-epochs", "caption": "Test error of the MLP with label noise against width, mean over seeds, at several epochs of training."}}
+sweep = sweeps["mlp"]
+table = pd.DataFrame(sweep["members"])
+noisy = (table["label_noise"] == settings.label_noise).to_numpy()
+epochs = np.asarray(sweep["step"]) // (settings.n_train // schedules["mlp"].batch_size)
+fig, ax = plt.subplots(figsize=(7, 4))
+colors = plt.cm.viridis(np.linspace(0, 1, len(epochs) - 1))
+for e, color in zip(range(1, len(epochs)), colors):
+    per_width = table[noisy].assign(test_err=np.asarray(sweep["test_err"])[noisy, e]).groupby("width")["test_err"]
+    ax.plot(per_width.mean().index, per_width.mean().to_numpy(), color=color, label=f"epoch {epochs[e]}")
+ax.set(xscale="log", xlabel="hidden units", ylabel="test error (%)")
+ax.legend(frameon=False, fontsize="small", ncol=2)
+run.save_figure(fig, "double_descent_epochs")
+
+# %% [markdown]
+# ## Measurements behind the scorecard
+
+# %%
+measurements = dd.chapter_measurements(tables["mlp"], tables["cnn"], settings.label_noise)
+for claim_id, values in measurements.items():
+    run.record(claim_id, values)
+pd.Series({claim_id: np.round(np.asarray(v, dtype=float), 2).tolist() for claim_id, v in measurements.items()},
+          name="one value per seed (yes/no as 1/0)").to_frame()
+
+# %% [markdown]
+# ## Verdicts
+
+# %%
+m1.scorecard.verdict_table(run.metrics, "double_descent")
+
+# %% [markdown]
+# ## Differences from the paper
+#
+# - **Seeds.** The paper shows one run per width; we train every curve from several
+#   seeds, each with its own draw of noisy labels, and locate threshold and peak per
+#   seed. The noisy labels of a seed are the same at every width, as in the paper.
+# - **The CNN schedule.** At the paper's settings (500 epochs, channels up to 100) the
+#   CNN sweep costs about an hour per seed on a 2-core CPU. The `full` profile trains it
+#   for 200 epochs with channels 2-30 in steps of 2, then 40, 50, 60 (see the settings
+#   table). Fewer epochs fit less, so the interpolation threshold, and the peak with
+#   it, move to more channels than in the paper's 500-epoch run: the peak's *position*
+#   is then not comparable with the paper's ~18-20 channels, while "the peak lies at
+#   the threshold" still is. The MLP curves use the paper's full schedule.
+# - **Batches** are drawn as shuffled epochs from a seeded generator, like the
+#   authors' `DataLoader(shuffle=True)`.
+# - **The authors' notebook** builds its "clean" data set with a shallow copy, so its
+#   noise-free curve was in fact trained on the noisy labels too; ours is not.
+#
+# ## Summary
+#
+# The figure places train and test error against width for all three curves; the
+# seed-by-seed table gives the threshold and the peak; the verdicts above say which
+# of the paper's statements hold at this profile.
+
+# %%
+run.save()
