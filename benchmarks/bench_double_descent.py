@@ -18,7 +18,6 @@ epochs (the cost per epoch is constant; pass ``--epochs 500`` to measure it whol
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import torch
@@ -26,6 +25,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 import mnist1d_lib as m1
+from timing import timed  # benchmarks/timing.py (scripts run from this folder's path)
 
 PAPER_EPOCHS = 500
 
@@ -47,14 +47,6 @@ def authors_loop(member: m1.double_descent.Member, data: m1.data.Dataset, epochs
     with torch.no_grad():
         pred = model(torch.tensor(data.x_test, dtype=torch.float32)).argmax(1).numpy()
     return 100.0 * float(np.mean(pred != data.y_test))
-
-
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    if torch.cuda.is_available():
-        torch.cuda.synchronize()
-    return time.perf_counter() - start
 
 
 def main() -> None:

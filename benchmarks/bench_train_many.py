@@ -9,19 +9,11 @@ then all of them at once with ``train_many``, on the paper's data and schedule
 from __future__ import annotations
 
 import argparse
-import time
 
 import torch
 
 import mnist1d_lib as m1
-
-
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    if torch.cuda.is_available():
-        torch.cuda.synchronize()
-    return time.perf_counter() - start
+from timing import timed  # benchmarks/timing.py (scripts run from this folder's path)
 
 
 def main() -> None:

@@ -1,11 +1,12 @@
 """Shared library of the MNIST-1D reproducibility book.
 
 ``import mnist1d_lib as m1`` brings every module: ``m1.data``, ``m1.transforms``,
-``m1.models``, ``m1.train``, ``m1.stacking``, ``m1.results``, ``m1.scorecard``,
-``m1.report``, ``m1.plotting``, ``m1.baselines``, ``m1.classification``, ``m1.double_descent``,
-``m1.profiles``.
+``m1.models``, ``m1.train``, ``m1.stacking``, ``m1.gru``, ``m1.results``, ``m1.scorecard``,
+``m1.report``, ``m1.plotting``, ``m1.notebook`` (what every notebook does), ``m1.baselines``,
+``m1.profiles``, one module per chapter (``m1.classification``, ``m1.double_descent`` with
+``m1.double_descent_analysis``), and ``m1.metalearn`` (unrolled optimisation).
 """
 from . import (  # noqa: F401
-    baselines, classification, data, double_descent, files, models, plotting, profiles, report, results, scorecard, stacking, train,
-    transforms,
+    baselines, classification, data, double_descent, double_descent_analysis, files, gru, metalearn, models,
+    notebook, plotting, profiles, report, results, scorecard, stacking, train, transforms,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
+import pandas as pd
 import seaborn as sns
 
 
@@ -44,7 +45,7 @@ def signal(ax, x, t=None, **kwargs) -> None:
 
 def errors_against(ax, summary, column: str, log: bool = False, label_prefix: str = "", color=None) -> None:
     """Train (dashed) and test (solid) error, mean ± std over seeds, against ``column``.
-    ``summary``: a ``double_descent.seed_summary`` table with ``train_err_mean`` etc."""
+    ``summary``: a ``double_descent_analysis.seed_summary`` table with ``train_err_mean`` etc."""
     x = summary[column].to_numpy()
     for kind, style in (("test", "-"), ("train", "--")):
         mean, std = summary[f"{kind}_err_mean"].to_numpy(), np.nan_to_num(summary[f"{kind}_err_std"].to_numpy())
@@ -68,3 +69,27 @@ def mark_width(ax, x: float | None, label: str, color="0.3", ls=":") -> None:
 def heatmap(ax, pivot, label: str, fmt: str = ".1f") -> None:
     """An annotated heatmap of a 2-D table (rows × columns) with a colour bar ``label``."""
     sns.heatmap(pivot, ax=ax, annot=True, fmt=fmt, cmap="viridis", cbar_kws={"label": label})
+
+
+def errors_figure(summary, column: str, xlabel: str, log: bool = False):
+    """A figure of ``errors_against`` alone, for the one-parameter ablations."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    errors_against(ax, summary, column, log=log)
+    ax.set(xlabel=xlabel)
+    ax.legend(frameon=False)
+    return fig
+
+
+def test_error_by_epoch(ax, sweep: dict, label_noise: float, steps_per_epoch: int) -> None:
+    """Test error against width, mean over seeds, one line per evaluation (epoch) of a
+    ``double_descent.train_sweep`` result, for the members with ``label_noise``."""
+    members = pd.DataFrame(sweep["members"])
+    chosen = (members["label_noise"] == label_noise).to_numpy()
+    test_err = np.asarray(sweep["test_err"])[chosen]  # (members, E)
+    epochs = np.asarray(sweep["step"]) // steps_per_epoch
+    colors = plt.cm.viridis(np.linspace(0, 1, len(epochs) - 1))
+    for e, color in zip(range(1, len(epochs)), colors):  # evaluation 0 is the untrained model
+        mean = pd.Series(test_err[:, e]).groupby(members["width"][chosen].to_numpy()).mean()
+        ax.plot(mean.index, mean.to_numpy(), color=color, label=f"epoch {epochs[e]}")
+    ax.set(xscale="log", ylabel="test error (%)")
+    ax.legend(frameon=False, fontsize="small", ncol=2)

@@ -109,6 +109,8 @@ def computation_fingerprint(fn: Callable) -> tuple[str, list[str]]:
             other = scope.get(name)
             if inspect.isfunction(other) and not other.__module__.startswith(__package__):
                 visit_function(other)
+            elif inspect.ismodule(other) and other.__name__.startswith(__package__ + "."):
+                names.add(other.__name__.rsplit(".", 1)[-1])  # a library module under another name
 
     def visit_function(f) -> None:
         cells = dict(zip(f.__code__.co_freevars, (c.cell_contents for c in f.__closure__ or ())))

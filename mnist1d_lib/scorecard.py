@@ -104,8 +104,8 @@ def _double_descent_claims() -> list[Claim]:
               "CNN, 15 % label noise: the test-error peak lies at the interpolation threshold, within one step "
               "of the channel grid (Fig. 5: the CNN behaves as the MLP)", True),
         Claim("double_descent_depth/peak_at_2_layers", "double_descent_depth",
-              "MLP of fixed width, 15 % label noise: over 1-6 hidden layers the test error peaks at 2 "
-              "(seed report 2.1.1)", True),
+              "MLP of fixed width, 15 % label noise: over 1-6 hidden layers the test error has a local peak at 2 "
+              "layers, above 1 and 3 (seed report 2.1.1)", True),
         Claim("double_descent_label_noise/test_error_rises", "double_descent_label_noise",
               "test error rises with the label-noise fraction, 0 to 0.5: Spearman correlation >= 0.9 "
               "(seed report 2.1.2)", True),

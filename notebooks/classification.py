@@ -34,14 +34,11 @@
 #   that step is reported.
 
 # %% tags=["remove-cell"]
-# Colab only: install the book's library (does nothing elsewhere).
-import sys
+import subprocess, sys  # noqa: E401
 
-if "google.colab" in sys.modules:
-    import subprocess
-
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "git+https://github.com/mnist1d-book/mnist1d-book"], check=True)
+if "google.colab" in sys.modules:  # Colab only: install the book's library
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
+                   check=True)
 
 # %% tags=["parameters"]
 profile = "quick"  # smoke | quick | full
@@ -51,7 +48,6 @@ force = False  # recompute even when a stored result matches
 
 # %%
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 import mnist1d_lib as m1
@@ -117,11 +113,7 @@ run.save_figure(fig, "table1_bars")
 # ## Measurements behind the scorecard
 
 # %%
-measurements = m1.classification.claim_measurements(results)
-for claim_id, values in measurements.items():
-    run.record(claim_id, values)
-pd.Series({claim_id: np.round(np.asarray(v, dtype=float), 2).tolist() for claim_id, v in measurements.items()},
-          name="one value per seed (yes/no as 1/0)").to_frame()
+m1.notebook.record_measurements(run, m1.classification.claim_measurements(results))
 
 # %% [markdown]
 # ## Verdicts

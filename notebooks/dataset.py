@@ -30,14 +30,11 @@
 # of the labels instead of judging it by eye.
 
 # %% tags=["remove-cell"]
-# Colab only: install the book's library (does nothing elsewhere).
-import sys
+import subprocess, sys  # noqa: E401
 
-if "google.colab" in sys.modules:
-    import subprocess
-
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "git+https://github.com/mnist1d-book/mnist1d-book"], check=True)
+if "google.colab" in sys.modules:  # Colab only: install the book's library
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
+                   check=True)
 
 # %% tags=["parameters"]
 profile = "quick"  # smoke | quick | full

@@ -43,14 +43,11 @@
 # compute goes into padding.
 
 # %% tags=["remove-cell"]
-# Colab only: install the book's library (does nothing elsewhere).
-import sys
+import subprocess, sys  # noqa: E401
 
-if "google.colab" in sys.modules:
-    import subprocess
-
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "git+https://github.com/mnist1d-book/mnist1d-book"], check=True)
+if "google.colab" in sys.modules:  # Colab only: install the book's library
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
+                   check=True)
 
 # %% tags=["parameters"]
 profile = "quick"  # smoke | quick | full
@@ -60,16 +57,13 @@ force = False  # recompute even when a stored result matches
 
 # %%
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 import mnist1d_lib as m1
 
-m1.plotting.setup()
-dd = m1.double_descent
-settings = m1.profiles.get_profile(profile).double_descent
-run = m1.results.Run("double_descent", profile=profile, seed=seed, device=device, force=force)
-pd.DataFrame([m1.results.to_jsonable(settings)]).T.rename(columns={0: "setting"})
+dd, da = m1.double_descent, m1.double_descent_analysis  # training, and reading the curves
+run, settings = m1.notebook.start("double_descent", "double_descent", profile, seed, device, force)
+m1.notebook.settings_table(settings)
 
 # %% [markdown]
 # ## Training
@@ -85,7 +79,7 @@ schedules = {"mlp": dd.sweep_config(settings.epochs, settings.eval_epochs, setti
 sweeps = {arch: run.compute(arch, {"members": members[arch], "schedule": schedules[arch], "n_test": settings.n_test},
                             lambda arch=arch: dd.train_sweep(members[arch], data, schedules[arch], device))
           for arch in ("mlp", "cnn")}
-tables = {arch: dd.final_table(sweep) for arch, sweep in sweeps.items()}
+tables = {arch: da.final_table(sweep) for arch, sweep in sweeps.items()}
 pd.Series({arch: len(sweep["members"]) for arch, sweep in sweeps.items()}, name="models trained").to_frame()
 
 # %% [markdown]
@@ -102,13 +96,13 @@ fig, axes = plt.subplots(1, 3, figsize=(15, 4), sharey=True)
 features = {}
 for ax, (title, (arch, noise, xlabel)) in zip(axes, curves.items()):
     table = tables[arch].query("label_noise == @noise")
-    summary = dd.seed_summary(table, ["width"])
+    summary = da.seed_summary(table, ["width"])
     m1.plotting.errors_against(ax, summary, "width", log=True)
-    features[title] = dd.curve_features(tables[arch], label_noise=noise)
+    features[title] = da.curve_features(tables[arch], label_noise=noise)
     thresholds = features[title]["threshold"].dropna()
     m1.plotting.mark_width(ax, float(thresholds.median()) if len(thresholds) else None, "threshold (median)")
-    peak = dd.second_peak(summary["width"], summary["test_err_mean"], summary["train_err_mean"])
-    m1.plotting.mark_width(ax, peak["width"] if peak["height"] > dd.NO_PEAK_POINTS else None,
+    peak = da.second_peak(summary["width"], summary["test_err_mean"], summary["train_err_mean"])
+    m1.plotting.mark_width(ax, peak["width"] if peak["height"] > da.NO_PEAK_POINTS else None,
                            "test-error peak", ls="--")
     ax.set(title=title, xlabel=xlabel)
     ax.legend(frameon=False, fontsize="small")
@@ -127,28 +121,17 @@ pd.concat(features, names=["curve"]).droplevel(1).reset_index().round(2)
 # fit the noisy labels (epoch-wise view of the same runs).
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double-descent-epochs", "caption": "Test error of the MLP with label noise against width, mean over seeds, at several epochs of training."}}
-sweep = sweeps["mlp"]
-table = pd.DataFrame(sweep["members"])
-noisy = (table["label_noise"] == settings.label_noise).to_numpy()
-epochs = np.asarray(sweep["step"]) // (settings.n_train // schedules["mlp"].batch_size)
 fig, ax = plt.subplots(figsize=(7, 4))
-colors = plt.cm.viridis(np.linspace(0, 1, len(epochs) - 1))
-for e, color in zip(range(1, len(epochs)), colors):
-    per_width = table[noisy].assign(test_err=np.asarray(sweep["test_err"])[noisy, e]).groupby("width")["test_err"]
-    ax.plot(per_width.mean().index, per_width.mean().to_numpy(), color=color, label=f"epoch {epochs[e]}")
-ax.set(xscale="log", xlabel="hidden units", ylabel="test error (%)")
-ax.legend(frameon=False, fontsize="small", ncol=2)
+m1.plotting.test_error_by_epoch(ax, sweeps["mlp"], settings.label_noise,
+                                steps_per_epoch=settings.n_train // schedules["mlp"].batch_size)
+ax.set(xlabel="hidden units")
 run.save_figure(fig, "double_descent_epochs")
 
 # %% [markdown]
 # ## Measurements behind the scorecard
 
 # %%
-measurements = dd.chapter_measurements(tables["mlp"], tables["cnn"], settings.label_noise)
-for claim_id, values in measurements.items():
-    run.record(claim_id, values)
-pd.Series({claim_id: np.round(np.asarray(v, dtype=float), 2).tolist() for claim_id, v in measurements.items()},
-          name="one value per seed (yes/no as 1/0)").to_frame()
+m1.notebook.record_measurements(run, da.chapter_measurements(tables["mlp"], tables["cnn"], settings.label_noise))
 
 # %% [markdown]
 # ## Verdicts

@@ -26,14 +26,11 @@
 # seed trains in one stacked model (each member has its own rate).
 
 # %% tags=["remove-cell"]
-# Colab only: install the book's library (does nothing elsewhere).
-import sys
+import subprocess, sys  # noqa: E401
 
-if "google.colab" in sys.modules:
-    import subprocess
-
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "git+https://github.com/mnist1d-book/mnist1d-book"], check=True)
+if "google.colab" in sys.modules:  # Colab only: install the book's library
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
+                   check=True)
 
 # %% tags=["parameters"]
 profile = "quick"  # smoke | quick | full
@@ -42,26 +39,26 @@ device = "cpu"  # cpu | cuda | auto
 force = False  # recompute even when a stored result matches
 
 # %%
-import matplotlib.pyplot as plt
-import pandas as pd
-
 import mnist1d_lib as m1
 
-m1.plotting.setup()
-settings = m1.profiles.get_profile(profile).dd_ablations
-pd.DataFrame([m1.results.to_jsonable(settings)]).T.rename(columns={0: "setting"})
+run, settings = m1.notebook.start("double_descent_dropout", "dd_ablations", profile, seed, device, force)
+m1.notebook.settings_table(settings)
+
+# %% [markdown]
+# ## Training and results
+#
+# Every setting and seed of this ablation trains at once; mean ± std over seeds.
 
 # %%
-run = m1.results.Run("double_descent_dropout", profile=profile, seed=seed, device=device, force=force)
-table, summary = m1.double_descent.run_ablation(run, settings, "dropout", device)
+key, computation = m1.double_descent.ablation_computation(settings, "dropout", device)
+table, summary = m1.double_descent_analysis.ablation_results(run, run.compute("sweep", key, computation), "dropout")
 summary.round(2)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double_descent_dropout", "caption": "Train (dashed) and test (solid) error against the dropout rate, mean ± std over seeds, 15 % label noise. Train error is measured without dropout."}}
-fig, ax = plt.subplots(figsize=(7, 4))
-m1.plotting.errors_against(ax, summary, "dropout", log=False)
-ax.set(xlabel="dropout rate")
-ax.legend(frameon=False)
-run.save_figure(fig, "dropout")
+run.save_figure(m1.plotting.errors_figure(summary, "dropout", "dropout rate", log=False), "dropout")
+
+# %%
+m1.notebook.best_and_worst(summary, "dropout")
 
 # %% [markdown]
 # ## Verdicts
@@ -77,6 +74,12 @@ m1.scorecard.verdict_table(run.metrics, "double_descent_dropout")
 #
 # - Dropout here is inverted dropout after each hidden ReLU (as `nn.Dropout`), drawn
 #   per member; the seed report's placement is not stated.
+#
+# ## Summary
+#
+# The table of lowest and highest test error and the verdict above answer the seed
+# report's statement for this ablation at this profile; the figure shows the whole
+# curve with its spread over seeds.
 
 # %%
 run.save()

@@ -28,14 +28,11 @@
 # train as one stacked model. The table below the heatmap lists every run.
 
 # %% tags=["remove-cell"]
-# Colab only: install the book's library (does nothing elsewhere).
-import sys
+import subprocess, sys  # noqa: E401
 
-if "google.colab" in sys.modules:
-    import subprocess
-
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "git+https://github.com/mnist1d-book/mnist1d-book"], check=True)
+if "google.colab" in sys.modules:  # Colab only: install the book's library
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
+                   check=True)
 
 # %% tags=["parameters"]
 profile = "quick"  # smoke | quick | full
@@ -45,17 +42,20 @@ force = False  # recompute even when a stored result matches
 
 # %%
 import matplotlib.pyplot as plt
-import pandas as pd
 
 import mnist1d_lib as m1
 
-m1.plotting.setup()
-settings = m1.profiles.get_profile(profile).dd_ablations
-pd.DataFrame([m1.results.to_jsonable(settings)]).T.rename(columns={0: "setting"})
+run, settings = m1.notebook.start("double_descent_dropout_noise", "dd_ablations", profile, seed, device, force)
+m1.notebook.settings_table(settings)
+
+# %% [markdown]
+# ## Training and results
+#
+# Every pair of settings and every seed trains at once. Mean test error (%) over seeds:
 
 # %%
-run = m1.results.Run("double_descent_dropout_noise", profile=profile, seed=seed, device=device, force=force)
-table, summary = m1.double_descent.run_ablation(run, settings, "dropout_noise", device)
+key, computation = m1.double_descent.ablation_computation(settings, "dropout_noise", device)
+table, summary = m1.double_descent_analysis.ablation_results(run, run.compute("sweep", key, computation), "dropout_noise")
 summary.pivot(index="label_noise", columns="dropout", values="test_err_mean").round(2)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double_descent_dropout_noise", "caption": "Test error (%), mean over seeds, for each dropout rate (columns) and label-noise fraction (rows)."}}
@@ -81,8 +81,25 @@ table[columns].rename(columns={"width": "hidden size", "n_layers": "layers", "la
 #
 # - The seed report's table lists single runs of a 10-unit, 1-layer MLP among others,
 #   with errors printed as tensors; ours lists every seed of the profile's model as
-#   plain numbers. The seed report states no claim for this figure, so it has no
-#   scorecard row; the 1-D ablations of dropout and of label noise carry the verdicts.
+#   plain numbers.
+
+# %%
+m1.notebook.best_and_worst(summary, ["dropout", "label_noise"])
+
+# %% [markdown]
+# ## Verdicts
+#
+# The seed report states no claim for this figure; our measurement is the best dropout
+# rate at the highest label noise.
+
+# %%
+m1.scorecard.verdict_table(run.metrics, "double_descent_dropout_noise")
+
+# %% [markdown]
+# ## Summary
+#
+# Read the heatmap by rows: at each label-noise level, the column with the lowest test
+# error is the most useful dropout rate there.
 
 # %%
 run.save()

@@ -4,8 +4,8 @@ import pytest
 import torch
 
 import mnist1d_lib as m1
-from mnist1d_lib.double_descent import (Member, forward_macs, plan_groups, stacks, sweep_config, second_peak,
-                                        train_sweep, curve_features, final_table)
+from mnist1d_lib.double_descent import Member, forward_macs, plan_groups, stacks, sweep_config, train_sweep
+from mnist1d_lib.double_descent_analysis import curve_features, final_table, is_local_peak, second_peak
 from mnist1d_lib.models import CNN, PlainMLP
 from mnist1d_lib.stacking import stack_models
 from mnist1d_lib.train import TrainConfig, train_many, train_one
@@ -117,6 +117,14 @@ def test_peak_and_threshold_of_a_double_descent_curve():
     assert peak["threshold"] == 32 and peak["width"] == 32 and peak["height"] == pytest.approx(10)
     falling = second_peak(widths, np.array([65, 50, 45, 44, 43, 42.0]), train)
     assert falling["height"] == 0
+
+
+def test_a_local_peak_is_higher_than_both_neighbours():
+    depth = np.array([1, 2, 3, 4])
+    assert is_local_peak(depth, np.array([49, 51, 49, 48.0]), 2)
+    assert not is_local_peak(depth, np.array([52, 51, 49, 48.0]), 2)
+    assert not is_local_peak(depth, np.array([49, 51, 49, 48.0]), 7)
+    assert is_local_peak(np.array([1, 2]), np.array([49, 51.0]), 2)  # the grid's end has one neighbour
 
 
 def test_a_tiny_sweep_learns_and_reports_one_row_per_member(data):

@@ -95,6 +95,12 @@ def test_fingerprint_follows_the_modules_a_computation_uses():
     assert "baselines" not in modules and "plotting" not in modules  # other chapters' code does not matter
 
 
+def test_fingerprint_sees_a_library_module_under_another_name():
+    dd = m1.double_descent
+    _, modules = m1.results.computation_fingerprint(lambda: dd.train_sweep([], None, None))
+    assert {"double_descent", "train", "stacking"} <= set(modules)
+
+
 def test_fingerprint_changes_with_the_notebooks_own_code():
     def helper_a():
         return m1.baselines.knn_accuracy(None, k=10)

@@ -1,0 +1,137 @@
+"""Reading double-descent sweeps: final errors, interpolation thresholds, test-error
+peaks, means over seeds, and the measurements behind the scorecard.
+
+Kept apart from ``double_descent`` (which trains) so that a change to how curves are
+read never invalidates stored sweeps. Errors are in percent.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .double_descent import ABLATIONS
+
+NO_PEAK_POINTS = 2.0  # a curve "has no peak" when it rises at most this far (points) above its minimum
+
+
+def final_table(sweep: dict) -> pd.DataFrame:
+    """One row per member: its settings and final train/test error (%) and loss."""
+    table = pd.DataFrame(sweep["members"])
+    for key in ("train_err", "test_err", "train_loss", "test_loss"):
+        table[key] = np.asarray(sweep[key])[:, -1]
+    return table
+
+
+def interpolation_threshold(widths: np.ndarray, train_err: np.ndarray) -> float | None:
+    """The smallest width whose train error is 0 (None if none reaches it)."""
+    zero = np.flatnonzero(np.asarray(train_err) == 0)
+    return float(np.asarray(widths)[zero[0]]) if len(zero) else None
+
+
+def second_peak(widths: np.ndarray, test_err: np.ndarray, train_err: np.ndarray) -> dict:
+    """The second peak of a test-error curve over increasing widths.
+
+    The classical minimum is the lowest test error at widths up to the
+    interpolation threshold (all widths if it is never reached); the peak is the
+    highest test error at or beyond it. ``height`` (points) is peak minus minimum:
+    about 0 for a curve that only falls.
+    """
+    widths, test_err = np.asarray(widths), np.asarray(test_err)
+    threshold = interpolation_threshold(widths, train_err)
+    upto = len(widths) if threshold is None else int(np.flatnonzero(widths == threshold)[0]) + 1
+    i_min = int(np.argmin(test_err[:upto]))
+    i_peak = i_min + int(np.argmax(test_err[i_min:]))
+    return {"width": float(widths[i_peak]), "index": i_peak, "height": float(test_err[i_peak] - test_err[i_min]),
+            "threshold": threshold,
+            "threshold_index": None if threshold is None else int(np.flatnonzero(widths == threshold)[0])}
+
+
+def is_local_peak(x: np.ndarray, y: np.ndarray, at: float) -> bool:
+    """Whether ``y`` at ``x == at`` is higher than at its neighbours on the grid ``x``
+    (sorted); False when ``at`` is not on the grid."""
+    hits = np.flatnonzero(np.asarray(x) == at)
+    if not len(hits):
+        return False
+    i, y = int(hits[0]), np.asarray(y)
+    neighbours = [y[j] for j in (i - 1, i + 1) if 0 <= j < len(y)]
+    return bool(all(y[i] > n for n in neighbours))
+
+
+def curve_features(table: pd.DataFrame, **where) -> pd.DataFrame:
+    """Per seed, the features of one width curve: threshold, peak width and height,
+    and whether the peak lies within one grid step of the threshold. ``where``
+    selects the curve (e.g. ``architecture="mlp", label_noise=0.15``)."""
+    rows = []
+    part = table.loc[np.logical_and.reduce([table[k] == v for k, v in where.items()])] if where else table
+    for seed, curve in part.sort_values("width").groupby("seed"):
+        peak = second_peak(curve["width"].to_numpy(), curve["test_err"].to_numpy(),
+                               curve["train_err"].to_numpy())
+        at_threshold = peak["threshold_index"] is not None and abs(peak["index"] - peak["threshold_index"]) <= 1
+        rows.append({"seed": seed, "threshold": peak["threshold"], "peak_width": peak["width"],
+                     "peak_height": peak["height"], "peak_at_threshold": at_threshold})
+    return pd.DataFrame(rows)
+
+
+def seed_summary(table: pd.DataFrame, by: Sequence[str], values: Sequence[str] = ("train_err", "test_err")
+                 ) -> pd.DataFrame:
+    """Mean and std over seeds of ``values`` for each setting in ``by``; flat columns
+    ``<value>_mean``, ``<value>_std``."""
+    stats = table.groupby(list(by))[list(values)].agg(["mean", "std"])
+    stats.columns = [f"{v}_{s}" for v, s in stats.columns]
+    return stats.reset_index()
+
+
+def chapter_measurements(mlp: pd.DataFrame, cnn: pd.DataFrame, label_noise: float) -> dict[str, list]:
+    """Per seed, the scorecard measurements of the chapter from the final tables."""
+    noisy = curve_features(mlp, label_noise=label_noise)
+    clean = curve_features(mlp, label_noise=0.0)
+    cnn_noisy = curve_features(cnn, label_noise=label_noise)
+    return {
+        "double_descent/mlp_noisy/peak_width": noisy["peak_width"].tolist(),
+        "double_descent/mlp_noisy/peak_at_threshold": noisy["peak_at_threshold"].tolist(),
+        "double_descent/mlp_noisy/peak_height": noisy["peak_height"].tolist(),
+        "double_descent/mlp_clean/no_peak": (clean["peak_height"] <= NO_PEAK_POINTS).tolist(),
+        "double_descent/cnn_noisy/peak_channels": cnn_noisy["peak_width"].tolist(),
+        "double_descent/cnn_noisy/peak_at_threshold": cnn_noisy["peak_at_threshold"].tolist(),
+    }
+
+
+def ablation_measurements(ablation: str, table: pd.DataFrame) -> dict[str, list]:
+    """Per seed, the quantities the seed report states for each ablation (section 2.1):
+    ``depth``: the test error has a local peak at 2 hidden layers; ``label_noise``: test error
+    rises with label noise (Spearman rank correlation >= 0.9); ``width``: a test-error
+    peak of more than 2 points above the classical minimum; ``dropout``: no dropout
+    gives the lowest test error; ``dropout_noise``: the dropout rate with the lowest test
+    error at the highest label noise (ours)."""
+    column = ABLATIONS[ablation][0]
+    out = {}
+    if ablation == "dropout_noise":
+        noisiest = table[table["label_noise"] == table["label_noise"].max()]
+        best = noisiest.loc[noisiest.groupby("seed")["test_err"].idxmin()].sort_values("seed")
+        return {"double_descent_dropout_noise/best_dropout_at_max_noise": best["dropout"].tolist()}
+    for seed, part in table.sort_values(column if isinstance(column, str) else list(column)).groupby("seed"):
+        x, train, test = part[column].to_numpy(), part["train_err"].to_numpy(), part["test_err"].to_numpy()
+        if ablation == "depth":
+            out.setdefault("double_descent_depth/peak_at_2_layers", []).append(is_local_peak(x, test, 2))
+        elif ablation == "label_noise":
+            rho = pd.Series(test).corr(pd.Series(x), method="spearman")
+            out.setdefault("double_descent_label_noise/test_error_rises", []).append(bool(rho >= 0.9))
+        elif ablation == "width":
+            out.setdefault("double_descent_width/peak_height", []).append(second_peak(x, test, train)["height"])
+        elif ablation == "dropout":
+            out.setdefault("double_descent_dropout/no_dropout_best", []).append(bool(np.argmin(test) == 0))
+    return out
+
+
+
+
+def ablation_results(run, sweep: dict, ablation: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Record an ablation's seed-report measurements in ``run`` and return its final
+    table (one row per run) and the mean ± std over seeds of each setting."""
+    table = final_table(sweep)
+    for claim_id, values in ablation_measurements(ablation, table).items():
+        run.record(claim_id, values)
+    column = ABLATIONS[ablation][0]
+    return table, seed_summary(table, [column] if isinstance(column, str) else list(column))
