@@ -54,10 +54,24 @@ def results_dir(profile: str) -> Path:
     return Path(os.environ.get("MNIST1D_RESULTS", repo_root() / "results")) / profile
 
 
+def code_of(source: str) -> str:
+    """The code of a Python source without its comments, docstrings and layout (a
+    dump of its syntax tree), so that rewording them never invalidates a result."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
+                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
 def library_hash(modules: Iterable[str] | None = None) -> str:
-    """sha256 over library source files: ``modules`` (stems), or every module that
-    computes results. ``plotting``, ``scorecard`` and ``report`` only present stored
-    results (figures and verdicts are redone on every run) and are never included."""
+    """sha256 over the code (``code_of``) of library modules: ``modules`` (stems), or
+    every module that computes results. ``plotting``, ``scorecard`` and ``report`` only
+    present stored results (figures and verdicts are redone on every run) and are
+    never included."""
     names = sorted(modules) if modules is not None else sorted(p.stem for p in LIBRARY_DIR.glob("*.py"))
     h = hashlib.sha256()
     for name in names:
@@ -65,7 +79,7 @@ def library_hash(modules: Iterable[str] | None = None) -> str:
         if name in PRESENTATION_MODULES or not path.exists():
             continue
         h.update(path.name.encode())
-        h.update(path.read_bytes())
+        h.update(code_of(path.read_text()).encode())
     return h.hexdigest()[:16]
 
 
@@ -121,7 +135,8 @@ def computation_fingerprint(fn: Callable) -> tuple[str, list[str]]:
         names.add(fn.__module__.rsplit(".", 1)[-1])
     elif inspect.isfunction(fn):
         visit_function(fn)
-    modules = sorted(module_dependencies((names & library) | {"results"}) - set(PRESENTATION_MODULES))
+    # profiles is left out: its values reach a computation through the config, which is in the cache key
+    modules = sorted(module_dependencies((names & library) | {"results"}) - set(PRESENTATION_MODULES) - {"profiles"})
     h.update(library_hash(modules).encode())
     return h.hexdigest()[:16], modules
 

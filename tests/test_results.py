@@ -33,6 +33,16 @@ def test_compute_reuses_a_stored_result_until_config_changes_or_forced(results_t
     assert len(calls) == 3  # forced
 
 
+def test_library_hash_ignores_comments_and_docstrings(tmp_path, monkeypatch):
+    (tmp_path / "train.py").write_text('"""Doc."""\ndef f(x):\n    """What f does."""\n    return x + 1\n')
+    monkeypatch.setattr(m1.results, "LIBRARY_DIR", tmp_path)
+    base = m1.results.library_hash()
+    (tmp_path / "train.py").write_text('"""Other doc."""\n\n\ndef f(x):  # a comment\n    return x + 1\n')
+    assert m1.results.library_hash() == base
+    (tmp_path / "train.py").write_text('def f(x):\n    return x + 2\n')
+    assert m1.results.library_hash() != base
+
+
 def test_cache_key_includes_the_library_source(results_tmp, monkeypatch):
     run = Run("demo", profile="smoke", device="cpu")
     run.compute("part", {}, lambda: 1)
@@ -93,6 +103,7 @@ def test_fingerprint_follows_the_modules_a_computation_uses():
     _, modules = m1.results.computation_fingerprint(lambda: m1.classification.train_benchmark(settings))
     assert {"classification", "train", "models", "gru", "data", "results"} <= set(modules)
     assert "baselines" not in modules and "plotting" not in modules  # other chapters' code does not matter
+    assert "profiles" not in modules  # settings reach a computation through its config, part of the cache key
 
 
 def test_fingerprint_sees_a_library_module_under_another_name():
