@@ -57,7 +57,7 @@ table, summary = m1.double_descent_analysis.ablation_results(run, run.compute("s
 summary.round(2)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double_descent_width", "caption": "Train (dashed) and test (solid) error against hidden units per layer for the deeper MLP, mean ± std over seeds, 15 % label noise."}}
-run.save_figure(m1.plotting.errors_figure(summary, "width", "hidden units per layer", log=True), "width")
+run.save_figure(m1.plotting.errors_figure(summary, *m1.double_descent.ABLATIONS["width"], log=True), "width")
 
 # %%
 m1.notebook.best_and_worst(summary, "width")
