@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .double_descent import ABLATIONS
+from .double_descent import ABLATIONS, ablation_computation
 
 NO_PEAK_POINTS = 2.0  # a curve "has no peak" when it rises at most this far (points) above its minimum
 
@@ -127,10 +127,12 @@ def ablation_measurements(ablation: str, table: pd.DataFrame) -> dict[str, list]
 
 
 
-def ablation_results(run, sweep: dict, ablation: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Record an ablation's seed-report measurements in ``run`` and return its final
-    table (one row per run) and the mean ± std over seeds of each setting."""
-    table = final_table(sweep)
+def ablation_results(run, settings, ablation: str, device: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train one ablation (``double_descent.ablation_computation``, stored by ``run``),
+    record its seed-report measurements in ``run``, and return its final table (one row
+    per run) and the mean ± std over seeds of each setting."""
+    key, computation = ablation_computation(settings, ablation, device)
+    table = final_table(run.compute("sweep", key, computation))
     for claim_id, values in ablation_measurements(ablation, table).items():
         run.record(claim_id, values)
     column = ABLATIONS[ablation][0]

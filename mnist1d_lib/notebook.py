@@ -33,7 +33,7 @@ def record_measurements(run: Run, measurements: dict[str, list]) -> pd.DataFrame
                       for claim_id, v in measurements.items()}, name="one value per seed (yes/no as 1/0)").to_frame()
 
 
-def best_and_worst(summary: pd.DataFrame, column: str | list[str]) -> pd.DataFrame:
+def best_and_worst(summary: pd.DataFrame) -> pd.DataFrame:
     """The settings with the lowest and the highest mean test error of a
     ``double_descent_analysis.seed_summary`` table."""
     rows = summary.loc[[summary["test_err_mean"].idxmin(), summary["test_err_mean"].idxmax()]]

@@ -54,15 +54,14 @@ m1.notebook.settings_table(settings)
 # Every setting and seed of this ablation trains at once; mean ± std over seeds.
 
 # %%
-key, computation = m1.double_descent.ablation_computation(settings, "depth", device)
-table, summary = m1.double_descent_analysis.ablation_results(run, run.compute("sweep", key, computation), "depth")
+table, summary = m1.double_descent_analysis.ablation_results(run, settings, "depth", device)
 summary.round(2)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double_descent_depth", "caption": "Train (dashed) and test (solid) error against the number of hidden layers, mean ± std over seeds, 15 % label noise."}}
 run.save_figure(m1.plotting.errors_figure(summary, *m1.double_descent.ABLATIONS["depth"], log=False), "depth")
 
 # %%
-m1.notebook.best_and_worst(summary, "n_layers")
+m1.notebook.best_and_worst(summary)
 
 # %% [markdown]
 # ## Verdicts

@@ -51,15 +51,14 @@ m1.notebook.settings_table(settings)
 # Every setting and seed of this ablation trains at once; mean ± std over seeds.
 
 # %%
-key, computation = m1.double_descent.ablation_computation(settings, "dropout", device)
-table, summary = m1.double_descent_analysis.ablation_results(run, run.compute("sweep", key, computation), "dropout")
+table, summary = m1.double_descent_analysis.ablation_results(run, settings, "dropout", device)
 summary.round(2)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double_descent_dropout", "caption": "Train (dashed) and test (solid) error against the dropout rate, mean ± std over seeds, 15 % label noise. Train error is measured without dropout."}}
 run.save_figure(m1.plotting.errors_figure(summary, *m1.double_descent.ABLATIONS["dropout"], log=False), "dropout")
 
 # %%
-m1.notebook.best_and_worst(summary, "dropout")
+m1.notebook.best_and_worst(summary)
 
 # %% [markdown]
 # ## Verdicts

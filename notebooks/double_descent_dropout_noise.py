@@ -54,8 +54,7 @@ m1.notebook.settings_table(settings)
 # Every pair of settings and every seed trains at once. Mean test error (%) over seeds:
 
 # %%
-key, computation = m1.double_descent.ablation_computation(settings, "dropout_noise", device)
-table, summary = m1.double_descent_analysis.ablation_results(run, run.compute("sweep", key, computation), "dropout_noise")
+table, summary = m1.double_descent_analysis.ablation_results(run, settings, "dropout_noise", device)
 summary.pivot(index="label_noise", columns="dropout", values="test_err_mean").round(2)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double_descent_dropout_noise", "caption": "Test error (%), mean over seeds, for each dropout rate (columns) and label-noise fraction (rows)."}}
@@ -84,7 +83,7 @@ table[columns].rename(columns={"width": "hidden size", "n_layers": "layers", "la
 #   plain numbers.
 
 # %%
-m1.notebook.best_and_worst(summary, ["dropout", "label_noise"])
+m1.notebook.best_and_worst(summary)
 
 # %% [markdown]
 # ## Verdicts

@@ -52,15 +52,14 @@ m1.notebook.settings_table(settings)
 # Every setting and seed of this ablation trains at once; mean ± std over seeds.
 
 # %%
-key, computation = m1.double_descent.ablation_computation(settings, "label_noise", device)
-table, summary = m1.double_descent_analysis.ablation_results(run, run.compute("sweep", key, computation), "label_noise")
+table, summary = m1.double_descent_analysis.ablation_results(run, settings, "label_noise", device)
 summary.round(2)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double_descent_label_noise", "caption": "Train error on the noisy labels (dashed) and test error (solid) against the label-noise fraction, mean ± std over seeds."}}
 run.save_figure(m1.plotting.errors_figure(summary, *m1.double_descent.ABLATIONS["label_noise"], log=False), "label_noise")
 
 # %%
-m1.notebook.best_and_worst(summary, "label_noise")
+m1.notebook.best_and_worst(summary)
 
 # %% [markdown]
 # ## Verdicts

@@ -52,15 +52,14 @@ m1.notebook.settings_table(settings)
 # Every setting and seed of this ablation trains at once; mean ± std over seeds.
 
 # %%
-key, computation = m1.double_descent.ablation_computation(settings, "width", device)
-table, summary = m1.double_descent_analysis.ablation_results(run, run.compute("sweep", key, computation), "width")
+table, summary = m1.double_descent_analysis.ablation_results(run, settings, "width", device)
 summary.round(2)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double_descent_width", "caption": "Train (dashed) and test (solid) error against hidden units per layer for the deeper MLP, mean ± std over seeds, 15 % label noise."}}
 run.save_figure(m1.plotting.errors_figure(summary, *m1.double_descent.ABLATIONS["width"], log=True), "width")
 
 # %%
-m1.notebook.best_and_worst(summary, "width")
+m1.notebook.best_and_worst(summary)
 
 # %% [markdown]
 # ## Verdicts
