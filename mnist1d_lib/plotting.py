@@ -93,3 +93,67 @@ def test_error_by_epoch(ax, sweep: dict, label_noise: float, steps_per_epoch: in
         ax.plot(mean.index, mean.to_numpy(), color=color, label=f"epoch {epochs[e]}")
     ax.set(xscale="log", ylabel="test error (%)")
     ax.legend(frameon=False, fontsize="small", ncol=2)
+
+
+def curves_by_setting(ax, curves: dict, label: str, ylabel: str) -> None:
+    """One ``mean_band`` per setting: ``curves`` maps a setting's value to its curves
+    (seeds, S) over outer steps; lines are coloured from low to high value."""
+    colors = plt.cm.viridis(np.linspace(0, 0.9, max(len(curves), 1)))
+    for (value, values), color in zip(curves.items(), colors):
+        mean_band(ax, np.arange(values.shape[1]), values, f"{label} {value:g}", color=color)
+    ax.set(xlabel="outer step", ylabel=ylabel)
+
+
+def activation_curves(ax, x, curves, n_shown: int = 8) -> None:
+    """Learned activation curves (S, n) at ``x`` (n,), for about ``n_shown`` outer
+    steps from first (dark) to last (yellow), with the axes drawn in grey."""
+    curves = np.asarray(curves, dtype=float)
+    shown = np.unique(np.linspace(0, len(curves) - 1, min(n_shown, len(curves))).astype(int))
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.axvline(0, color="0.6", lw=0.8)
+    for i, color in zip(shown, plt.cm.viridis(np.linspace(0, 1, len(shown)))):
+        ax.plot(x, curves[i], color=color, label=f"step {i}")
+    ax.set(xlabel="x", ylabel="activation(x)")
+    ax.legend(frameon=False, fontsize="small", ncol=2)
+
+
+def accuracy_bars(ax, table: pd.DataFrame, highlight: tuple[str, ...] = ()) -> None:
+    """Horizontal bars of mean ± std test accuracy (a table with ``mean`` and ``std``
+    columns indexed by name), ``highlight`` ed names in a second colour."""
+    names = list(table.index)
+    colors = ["C1" if n in highlight else "C0" for n in names]
+    ax.barh(names, table["mean"], xerr=table["std"].fillna(0), color=colors, capsize=3)
+    ax.invert_yaxis()
+    ax.set(xlabel="test accuracy (%)", xlim=(max(0.0, float(table["mean"].min()) - 15), None))
+
+
+def curves_figure(panels: dict, label: str):
+    """One panel per entry of ``panels`` (y-axis label -> curves by setting, as for
+    ``curves_by_setting``), side by side."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), 4), squeeze=False)
+    for ax, (ylabel, curves) in zip(axes[0], panels.items()):
+        curves_by_setting(ax, curves, label, ylabel)
+    axes[0][-1].legend(frameon=False, fontsize="small")
+    return fig
+
+
+def afunc_ablation_figure(members: list[dict], setting: str, label: str, x):
+    """Left: test accuracy (mean ± std over fresh seeds, dots: seeds) against
+    ``setting``; right: every member's final learned activation on ``x``."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4))
+    values = [m[setting] for m in members]
+    acc = [np.asarray(m["accuracy"], dtype=float) for m in members]
+    pos = np.arange(len(values))
+    left.errorbar(pos, [a.mean() for a in acc], yerr=[a.std(ddof=1) if len(a) > 1 else 0 for a in acc],
+                  marker="o", capsize=3)
+    for p, a in zip(pos, acc):
+        left.scatter(np.full(len(a), p), a, s=8, color="k", zorder=3)
+    left.set_xticks(pos, [f"{v:g}" for v in values])
+    left.set(xlabel=label, ylabel="test accuracy (%)")
+    right.axhline(0, color="0.6", lw=0.8)
+    right.axvline(0, color="0.6", lw=0.8)
+    for m, color in zip(members, plt.cm.viridis(np.linspace(0, 0.9, len(members)))):
+        right.plot(x, m["final_curve"], color=color, label=f"{label} {m[setting]:g}")
+    right.set(xlabel="x", ylabel="learned activation(x)")
+    right.legend(frameon=False, fontsize="small")
+    return fig

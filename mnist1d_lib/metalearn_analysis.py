@@ -1,0 +1,221 @@
+"""Reading metalearning results (both chapters and their ablations): final tables,
+curves over outer steps, learned-activation features, and the measurements behind
+the scorecard.
+
+Kept apart from ``metalearn_lr`` and ``metalearn_afunc`` (which train) so that a
+change to how results are read never invalidates stored runs. Learning rates are
+per SGD step, losses in nats, accuracies in %.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+
+from . import metalearn_afunc, metalearn_lr
+from .learned_activation import local_extrema
+from .metalearn import ACTIVATIONS
+
+AGREE_REL = 0.10  # two learned rates "agree" when they differ by at most 10 % of their mean
+GRID_AGREE_RATIO = 1.25  # the grid minimum "agrees" when it lies within a factor 1.25 of the learned rate
+SATURATED_REL = 0.05  # a learned rate has "saturated" when its last 10 outer steps move it by at most 5 %
+EXTREMUM_RISE = 0.02  # a learned activation's turn counts as an extremum when it rises and falls this much
+PAPER_GAIN = 5.0  # points: the paper's "beats ReLU, ELU and Swish by more than 5 points"
+NO_EFFECT_POINTS = 2.0  # noise "makes no difference" when mean accuracies differ by at most this
+MU_WORST_MARGIN = 10.0  # mu = 1 is "by far the worst" when at least this many points below every other mu
+MONOTONE_RHO = 0.9  # accuracy "rises with width" when its Spearman correlation with width is at least this
+
+
+
+def lr_setting(ablation: str) -> str:
+    """The column of ``lr_table`` that a learning-rate ablation varies."""
+    return {"inner_lr": "start_lr", "sizes": "hidden", "outer_lr": "outer_lr"}[metalearn_lr.ABLATIONS[ablation][0]]
+
+
+def afunc_setting(ablation: str) -> str:
+    """The member key that an activation ablation varies."""
+    return {"mu": "mu", "sizes": "hidden", "hidden_noise": "hidden_noise"}[metalearn_afunc.ABLATIONS[ablation][0]]
+
+
+# Learning rate -------------------------------------------------------------------------------------------------
+
+def lr_table(runs: list[dict]) -> pd.DataFrame:
+    """One row per learning-rate member: its settings, final learned rate, last
+    meta-loss and test accuracy, and whether (and at which outer step) it diverged."""
+    rows = []
+    for r in runs:
+        done = len(r["meta_loss"]) > 0
+        rows.append({"start_lr": r["start_lr"], "hidden": r["hidden"], "outer_lr": r["outer_lr"], "seed": r["seed"],
+                     "final_lr": np.nan if r["diverged"] else r["final_lr"],
+                     "meta_loss": r["meta_loss"][-1] if done else np.nan,
+                     "test_acc": r["test_acc"][-1] if done else np.nan,
+                     "diverged": r["diverged"], "diverged_at": r["diverged_at"]})
+    return pd.DataFrame(rows)
+
+
+def curves(runs: list[dict], key: str, setting: str) -> dict:
+    """``key``'s curves (seeds, S) over outer steps for each value of ``setting``;
+    diverged members are left out (their curves stop early)."""
+    grouped: dict = {}
+    for r in runs:
+        if not r["diverged"]:
+            grouped.setdefault(r[setting], []).append(r[key])
+    return {value: np.asarray(rows, dtype=float) for value, rows in sorted(grouped.items())}
+
+
+def grid_summary(grid: dict) -> pd.DataFrame:
+    """Mean and std over unrolls of the outer objective at each fixed learning rate."""
+    table = pd.DataFrame(grid).groupby("lr")["objective"].agg(["mean", "std"]).reset_index()
+    return table.rename(columns={"mean": "objective_mean", "std": "objective_std"})
+
+
+def lr_chapter_measurements(runs: list[dict], grid: dict) -> dict[str, list]:
+    """Per seed: the converged rate (mean over both starts), whether the starts agree
+    within ``AGREE_REL``, and whether the grid's minimum lies within a factor
+    ``GRID_AGREE_RATIO`` of the learned rate."""
+    table = lr_table(runs)
+    best = float(grid_summary(grid).sort_values("objective_mean")["lr"].iloc[0])
+    converged, agree, grid_agrees = [], [], []
+    for _, rows in table.groupby("seed"):
+        finals = rows["final_lr"].to_numpy(dtype=float)
+        mean = float(np.mean(finals))
+        converged.append(mean)
+        agree.append(bool(np.ptp(finals) <= AGREE_REL * mean))
+        grid_agrees.append(bool(max(best / mean, mean / best) <= GRID_AGREE_RATIO))
+    return {"metalearn_lr/converged_lr": converged, "metalearn_lr/starts_agree": agree,
+            "metalearn_lr/grid_minimum_agrees": grid_agrees}
+
+
+def largest_stable(table: pd.DataFrame) -> list[float | None]:
+    """Per seed, the largest meta learning rate below which no run diverged (None if
+    even the smallest did)."""
+    out = []
+    for _, rows in table.sort_values("outer_lr").groupby("seed"):
+        diverged = rows["diverged"].to_numpy(dtype=bool)
+        first_bad = int(np.argmax(diverged)) if diverged.any() else len(diverged)
+        out.append(float(rows["outer_lr"].iloc[first_bad - 1]) if first_bad else None)
+    return out
+
+
+def lr_ablation_measurements(ablation: str, runs: list[dict]) -> dict[str, list]:
+    """The seed report's statement for a learning-rate ablation, per seed."""
+    table = lr_table(runs)
+    if ablation == "stability":
+        return {"metalearn_lr_stability/largest_stable_meta_lr": largest_stable(table)}
+    if ablation == "init":
+        agree = [bool(not rows["diverged"].any() and np.ptp(rows["final_lr"].to_numpy(dtype=float))
+                      <= AGREE_REL * rows["final_lr"].mean()) for _, rows in table.groupby("seed")]
+        return {"metalearn_lr_init/starts_converge": agree}
+    if ablation == "hidden":
+        saturated = []
+        for seed in sorted(table["seed"].unique()):
+            tails = [np.asarray(r["lr"][-11:]) for r in runs if r["seed"] == seed]
+            saturated.append(bool(all(len(t) == 11 and np.ptp(t) <= SATURATED_REL * t[-1] for t in tails)))
+        return {"metalearn_lr_hidden/saturates": saturated}
+    moved = []  # meta_lr: how far the smallest meta lr moved the rate, as a fraction of the largest's move
+    for _, rows in table.sort_values("outer_lr").groupby("seed"):
+        start, finals = rows["start_lr"].iloc[0], rows["final_lr"].to_numpy(dtype=float)
+        moved.append(float(abs(finals[0] - start) / abs(finals[-1] - start)))
+    return {"metalearn_lr_meta_lr/smallest_moves": moved}
+
+
+def lr_ablation_results(run, settings, ablation: str, device: str) -> tuple[list[dict], pd.DataFrame]:
+    """Train (or load) a learning-rate ablation in ``run``, record its measurements,
+    and return its runs and final table."""
+    config, compute = metalearn_lr.ablation_computation(settings, ablation, device)
+    runs = run.compute(ablation, config, compute)
+    for claim_id, values in lr_ablation_measurements(ablation, runs).items():
+        run.record(claim_id, values)
+    return runs, lr_table(runs)
+
+
+# Activation function -------------------------------------------------------------------------------------------
+
+def curve_extrema(curve) -> list[tuple[float, str]]:
+    """Local extrema of a learned curve read on ``metalearn_afunc.CURVE_X``."""
+    return local_extrema(metalearn_afunc.CURVE_X, np.asarray(curve, dtype=float), EXTREMUM_RISE)
+
+
+def accuracy_table(accuracy: dict[str, list[float]]) -> pd.DataFrame:
+    """Mean, std, min and max over fresh seeds of each activation's test accuracy, best first."""
+    table = pd.DataFrame({name: pd.Series(v).describe()[["mean", "std", "min", "max"]] for name, v in accuracy.items()})
+    return table.T.sort_values("mean", ascending=False)
+
+
+def afunc_chapter_measurements(result: dict) -> dict[str, list]:
+    """Per fresh seed: the learned activation's gain over the best of ReLU, ELU and
+    Swish (points, and whether it exceeds ``PAPER_GAIN``), the learned and the fitted
+    accuracies; for the learned curve: its number of local extrema and whether it is
+    non-monotonic."""
+    acc = {name: np.asarray(v, dtype=float) for name, v in result["accuracy"].items()}
+    gain = acc["learned"] - np.max([acc["relu"], acc["elu"], acc["swish"]], axis=0)
+    extrema = curve_extrema(result["run"]["final_curve"])
+    return {"metalearn_afunc/beats_relu_elu_swish": (gain > PAPER_GAIN).tolist(),
+            "metalearn_afunc/gain_over_relu_elu_swish": gain.tolist(),
+            "metalearn_afunc/learned_acc": acc["learned"].tolist(),
+            "metalearn_afunc/piecewise_fit_acc": acc["piecewise fit"].tolist(),
+            "metalearn_afunc/non_monotonic": [len(extrema) > 0],
+            "metalearn_afunc/n_extrema": [len(extrema)]}
+
+
+def afunc_table(members: list[dict], setting: str) -> pd.DataFrame:
+    """One row per ablation member: its setting, last meta-loss, mean ± std test
+    accuracy over fresh seeds, extrema of its learned curve, divergence and memory."""
+    rows = []
+    for m in members:
+        acc = np.asarray(m["accuracy"], dtype=float)
+        row = {setting: m[setting], "meta_loss": m["meta_loss"][-1] if len(m["meta_loss"]) else np.nan,
+               "test_acc_mean": acc.mean(), "test_acc_std": acc.std(ddof=1) if len(acc) > 1 else 0.0,
+               "n_extrema": len(curve_extrema(m["final_curve"])), "diverged": m["diverged"],
+               "graph_mb": m["graph_mb"]}
+        for key in ("checkpoint_every", "graph_mb_unchecked", "peak_rss_mb"):
+            if key in m:
+                row[key] = m[key]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def afunc_ablation_measurements(ablation: str, members: list[dict]) -> dict[str, list]:
+    """The seed report's statement for an activation ablation, per fresh seed."""
+    setting = afunc_setting(ablation)
+    values = np.asarray([m[setting] for m in members], dtype=float)
+    acc = np.asarray([m["accuracy"] for m in members], dtype=float)  # (settings, fresh seeds)
+    if ablation == "mu":
+        one, rest = acc[values == 1.0], acc[values != 1.0]
+        return {"metalearn_afunc_mu/mu_1_worst": [bool(o < r.min() - MU_WORST_MARGIN)
+                                                  for o, r in zip(one[0], rest.T)]}
+    if ablation == "hidden":
+        order = np.argsort(values)
+        rises = [bool(pd.Series(a).corr(pd.Series(values), method="spearman") >= MONOTONE_RHO) for a in acc.T]
+        widest = members[int(order[-1])]
+        return {"metalearn_afunc_hidden/acc_rises_with_width": rises,
+                "metalearn_afunc_hidden/graph_mb_widest": [widest["graph_mb"]]}
+    with_noise, without = acc[values > 0].mean(0), acc[values == 0].mean(0)
+    return {"metalearn_afunc_noise/no_effect": (np.abs(with_noise - without) <= NO_EFFECT_POINTS).tolist()}
+
+
+def afunc_ablation_results(run, settings, ablation: str, device: str) -> tuple[list[dict], pd.DataFrame]:
+    """Train (or load) an activation ablation in ``run``, record its measurements, and
+    return its members and table."""
+    config, compute = metalearn_afunc.ablation_computation(settings, ablation, device)
+    members = run.compute(ablation, config, compute)
+    for claim_id, values in afunc_ablation_measurements(ablation, members).items():
+        run.record(claim_id, values)
+    return members, afunc_table(members, afunc_setting(ablation))
+
+
+def divergence_table(table: pd.DataFrame, setting: str) -> pd.DataFrame:
+    """Per value of ``setting``: how many runs diverged, at which outer steps, and the
+    mean final learned rate of those that did not."""
+    def summarise(rows: pd.DataFrame) -> pd.Series:
+        at = rows.loc[rows["diverged"], "diverged_at"].astype(int).tolist()
+        return pd.Series({"runs": len(rows), "diverged": int(rows["diverged"].sum()),
+                          "diverged at outer step": ", ".join(map(str, at)) or "-",
+                          "final lr (stable runs)": rows["final_lr"].mean()})
+    return table.groupby(setting)[list(table.columns)].apply(summarise)
+
+
+def baseline_curve(name: str) -> np.ndarray:
+    """A standard activation (a key of ``metalearn.ACTIVATIONS``) on ``metalearn_afunc.CURVE_X``."""
+    x = torch.as_tensor(metalearn_afunc.CURVE_X)
+    return ACTIVATIONS[name](x).numpy()

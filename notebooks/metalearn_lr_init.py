@@ -1,0 +1,76 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Ablation: initial learning rate
+#
+# [Open in Colab](https://colab.research.google.com/github/mnist1d-book/mnist1d-book/blob/main/notebooks/metalearn_lr_init.ipynb)
+#
+# Part of the [learning-rate chapter](metalearn_lr.ipynb).
+#
+# **What the seed report found (2.2.1).** Different initial learning rates converge to the same
+# value.
+#
+# **How we test it.** The chapter's inner problem and outer loop (MLP 40-50-10 tanh, SGD for
+# 200 steps of batch 50, outer gradient descent, learned rate starting from each
+# value of `init_lrs`), several seeds, every setting and seed as one member of a single stack.
+
+# %% tags=["remove-cell"]
+import subprocess, sys  # noqa: E401
+
+if "google.colab" in sys.modules:  # Colab only: install the book's library
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
+                   check=True)
+
+# %% tags=["parameters"]
+profile = "quick"  # smoke | quick | full
+seed = 0  # not used for training: the profile's list of seeds is
+device = "cpu"  # cpu | cuda | auto
+force = False  # recompute even when a stored result matches
+
+# %%
+import mnist1d_lib as m1
+
+ma = m1.metalearn_analysis
+run, settings = m1.notebook.start("metalearn_lr_init", "metalearn_lr", profile, seed, device, force)
+m1.notebook.settings_table(settings)
+
+# %% [markdown]
+# ## Metalearning and results
+#
+# Every setting and seed of this ablation metalearns at once; one row per run.
+
+# %%
+runs, table = ma.lr_ablation_results(run, settings, "init", device)
+table.round(3)
+
+# %% tags=["hide-input"] mystnb={"figure": {"name": "fig-metalearn_lr_init", "caption": "Learned learning rate and outer objective against the outer step for each initial learning rate, mean ± std over seeds."}}
+setting, label = ma.lr_setting("init"), m1.metalearn_lr.ABLATIONS["init"][1]
+run.save_figure(m1.plotting.curves_figure({"learned learning rate": ma.curves(runs, "lr", setting),
+                                           "outer objective (nats)": ma.curves(runs, "meta_loss", setting)}, label),
+                "init")
+
+# %% [markdown]
+# ## Verdicts
+
+# %%
+m1.scorecard.verdict_table(run.metrics, "metalearn_lr_init")
+
+# %% [markdown]
+# ## Summary
+#
+# The table's final learning rates and the verdict say whether the start matters at this
+# profile; a run that diverged has no final rate and is marked in the table.
+
+# %%
+run.save()
