@@ -41,14 +41,16 @@ def afunc_data(settings) -> Dataset:
     return make_dataset(num_samples=settings.n_samples)
 
 
-def base_config(settings, outer_steps: int | None = None, hidden: int | None = None) -> MetalearnConfig:
-    """The authors' settings with the profile's schedule and hidden width; units wider
-    than ``settings.checkpoint_above`` keep the unroll's state every ``checkpoint_every`` steps."""
+def base_config(settings, outer_steps: int | None = None, hidden: int | None = None,
+                members: int = 1) -> MetalearnConfig:
+    """The authors' settings with the profile's schedule and hidden width. A stack of
+    ``members`` whose hidden units together exceed ``settings.checkpoint_above`` keeps
+    the unroll's state every ``checkpoint_every`` steps (its graph grows with the units)."""
     hidden = hidden or settings.hidden
     return replace(ACTIVATION_CONFIG, sizes=(ACTIVATION_CONFIG.sizes[0], hidden, ACTIVATION_CONFIG.sizes[-1]),
                    inner_steps=settings.inner_steps, meta_loss_last=settings.meta_loss_last,
                    outer_steps=outer_steps or settings.outer_steps,
-                   checkpoint_every=settings.checkpoint_every if hidden > settings.checkpoint_above else None)
+                   checkpoint_every=settings.checkpoint_every if hidden * members > settings.checkpoint_above else None)
 
 
 def learn(configs: list[MetalearnConfig], data: Dataset, device: str, desc: str = "metalearn activation") -> list[dict]:
@@ -114,7 +116,8 @@ def ablation_configs(settings, ablation: str) -> list[list[MetalearnConfig]]:
     values = getattr(settings, values_field)
     if ablation == "hidden":
         return [[base_config(settings, settings.hidden_outer_steps, hidden=h)] for h in values]
-    return [member_configs(base_config(settings, settings.ablation_outer_steps), **{field: values})]
+    return [member_configs(base_config(settings, settings.ablation_outer_steps, members=len(values)),
+                           **{field: values})]
 
 
 def graph_mb_without_checkpoints(config: MetalearnConfig, data: Dataset, device: str) -> float:

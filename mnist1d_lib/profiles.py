@@ -109,7 +109,9 @@ class MetalearnActivationSettings:
     mus: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.9, 1.0)
     hidden_sizes: tuple[int, ...] = (50, 100, 200, 400, 500)
     hidden_outer_steps: int = 2  # the widest members cost ~4x the chapter's per step
-    checkpoint_above: int = 128  # hidden sizes above this keep the unroll's state every checkpoint_every steps
+    # A stack whose hidden units (members x width) exceed this keeps the unroll's state every
+    # checkpoint_every steps: unchecked, 128 units take ~4.7 GB of graph, 7 x 128 ~33 GB (measured).
+    checkpoint_above: int = 128
     checkpoint_every: int = 20
     noise_levels: tuple[float, ...] = (0.0, 0.1)
 
