@@ -15,8 +15,9 @@ is written out here (``authors_outer_step``). Three workloads:
 * the learning-rate chapter (Fig. 6): both starts times 3 seeds (6 members, MLP 40-50-10,
   SGD, 200 inner steps), one after the other against one stack.
 
-Memory is the largest autograd graph held at once (``metalearn.graph_memory``:
-the bytes autograd saves for the backward pass, each storage counted once), in MB.
+Times are the best of two runs after a warm-up. Memory is the largest autograd graph
+held at once (``metalearn.graph_memory``: the bytes autograd saves for the backward
+pass, each storage counted once), in MB, measured in the warm-up run.
 """
 from __future__ import annotations
 
@@ -80,11 +81,15 @@ def authors_outer_step(config: ml.MetalearnConfig, meta: list[torch.Tensor], dat
     return torch.autograd.grad(torch.stack(losses)[-last:].mean(), meta)
 
 
-def measure(fn) -> tuple[float, float]:
-    """Seconds and peak autograd graph (MB) of ``fn()``."""
-    with ml.graph_memory() as meter:
-        seconds = timed(fn)
-    return seconds, meter.peak_bytes / 1e6
+def measure(fn, memory: bool = True) -> tuple[float, float]:
+    """Seconds of ``fn()`` (best of two, after a warm-up run that also measures the
+    peak autograd graph, in MB, unless ``memory`` is False: the meter's hooks cost time)."""
+    if memory:
+        with ml.graph_memory() as meter:
+            fn()
+    else:
+        fn()
+    return min(timed(fn), timed(fn)), meter.peak_bytes / 1e6 if memory else float("nan")
 
 
 def ours_outer_step(configs: list[ml.MetalearnConfig], meta, make_inner, data, device) -> None:
@@ -125,7 +130,7 @@ def main() -> None:
     mus = [round(0.3 + 0.1 * i, 2) for i in range(args.members)]
     print(f"mu ablation, {len(mus)} members:")
     t_seq = sum(measure(lambda mu=mu: authors_outer_step(replace(afunc, mu=min(mu, 1.0)), unstacked, data,
-                                                         "activation", device))[0] for mu in mus)
+                                                         "activation", device), memory=False)[0] for mu in mus)
     row(f"  authors' loop x {len(mus)}", t_seq, float("nan"))
     configs = ml.member_configs(afunc, mu=[min(mu, 1.0) for mu in mus])
     stacked_meta = la.init_activation_params([0] * len(mus))
@@ -137,7 +142,7 @@ def main() -> None:
     lr_data = m1.data.make_dataset()
     print(f"learning-rate chapter, {len(lr_configs)} members:")
     t_seq = sum(measure(lambda c=c: authors_outer_step(c, [torch.tensor(c.inner_lr, requires_grad=True)], lr_data,
-                                                       "lr", device))[0] for c in lr_configs)
+                                                       "lr", device), memory=False)[0] for c in lr_configs)
     row(f"  authors' loop x {len(lr_configs)}", t_seq, float("nan"))
     lrs = [torch.tensor([c.inner_lr for c in lr_configs])]
     row("  ours, one stack", *measure(lambda: ours_outer_step(lr_configs, lrs, ml.inner_learned_lr, lr_data,

@@ -63,6 +63,7 @@ class MetalearnConfig:
     outer_steps: int = 50
     grad_clamp: float | None = None  # clamp each meta-gradient entry to [-c, c]; None: no clamp
     checkpoint_every: int | None = None  # keep the inner state every k steps only (saves memory)
+    max_meta_loss: float = 100.0  # a meta-loss above this (nats; chance is ln 10 = 2.3) counts as diverged
     seed: int = 0
 
     def __post_init__(self):
@@ -89,6 +90,7 @@ class MetalearnConfig:
             check_in_range("grad_clamp", self.grad_clamp, 0.0, math.inf, inclusive=False)
         if self.checkpoint_every is not None:
             check_in_range("checkpoint_every", self.checkpoint_every, 1, self.inner_steps)
+        check_in_range("max_meta_loss", self.max_meta_loss, 0.0, math.inf, inclusive=False)
 
 
 NOISE_SEED_OFFSET = 1_000_003  # hidden noise of layer l is seeded apart from the weights: offset * (l + 1) + seed
@@ -454,10 +456,11 @@ def metalearn(meta_params: Sequence[torch.Tensor | float | np.ndarray], make_inn
     without hidden noise), ``meta_params`` (one array (S, *shape) per meta-parameter:
     the values each step's unroll used), ``final_meta_params`` (the values after the
     last finite update), ``diverged`` and ``diverged_at``. When a member's inner loss,
-    meta-loss, meta-gradient or meta-parameters become inf or NaN it stops without
-    raising: ``diverged`` is True, ``diverged_at`` the first outer step that could not be
-    completed with finite values, and its curves hold only the finite steps before it.
-    The other members go on.
+    meta-loss, meta-gradient or meta-parameters become inf or NaN, or its meta-loss
+    exceeds ``max_meta_loss`` (finite but absurd: weights blown up by a huge or negative
+    learning rate), it stops without raising: ``diverged`` is True, ``diverged_at`` the
+    first outer step that could not be completed, and its curves hold only the steps
+    before it. The other members go on.
     """
     configs = [configs] if isinstance(configs, MetalearnConfig) else list(configs)
     device = resolve_device(device)
@@ -480,7 +483,7 @@ def metalearn(meta_params: Sequence[torch.Tensor | float | np.ndarray], make_inn
             leaves = [p.detach().requires_grad_() for p in meta]
             losses, grads, final = meta_gradient(stack.init_params(step), leaves, stack, make_inner, data, step)
             loss = (losses * stack.loss_weights()[:, None]).sum(0)  # (M,)
-            ok = _finite_members([losses.T, loss] + list(grads)) & active
+            ok = _finite_members([losses.T, loss] + list(grads)) & (loss <= stack.config.max_meta_loss) & active
             inner = make_inner([p.detach() for p in meta], stack)
             _, acc = _loss_and_acc(lambda xb: mlp_forward(final, xb.expand(M, *xb.shape), inner.activation),
                                    x_test, y_test)

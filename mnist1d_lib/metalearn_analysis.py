@@ -18,7 +18,8 @@ from .metalearn import ACTIVATIONS
 
 AGREE_REL = 0.10  # two learned rates "agree" when they differ by at most 10 % of their mean
 GRID_AGREE_RATIO = 1.25  # the grid minimum "agrees" when it lies within a factor 1.25 of the learned rate
-SATURATED_REL = 0.05  # a learned rate has "saturated" when its last 10 outer steps move it by at most 5 %
+SATURATED_REL = 0.05  # a learned rate has "saturated" when the means of its last two blocks of
+SATURATION_BLOCK = 10  # 10 outer steps differ by at most 5 % (single steps wiggle with each inner problem)
 EXTREMUM_RISE = 0.02  # a learned activation's turn counts as an extremum when it rises and falls this much
 PAPER_GAIN = 5.0  # points: the paper's "beats ReLU, ELU and Swish by more than 5 points"
 NO_EFFECT_POINTS = 2.0  # noise "makes no difference" when mean accuracies differ by at most this
@@ -86,6 +87,15 @@ def lr_chapter_measurements(runs: list[dict], grid: dict) -> dict[str, list]:
             "metalearn_lr/grid_minimum_agrees": grid_agrees}
 
 
+def has_saturated(curve: np.ndarray) -> bool:
+    """Whether a learned-rate curve (S,) has stopped drifting: the means of its last two
+    blocks of ``SATURATION_BLOCK`` outer steps differ by at most ``SATURATED_REL``."""
+    if len(curve) < 2 * SATURATION_BLOCK:
+        return False
+    last, before = curve[-SATURATION_BLOCK:].mean(), curve[-2 * SATURATION_BLOCK:-SATURATION_BLOCK].mean()
+    return bool(abs(last - before) <= SATURATED_REL * abs(last))
+
+
 def largest_stable(table: pd.DataFrame) -> list[float | None]:
     """Per seed, the largest meta learning rate below which no run diverged (None if
     even the smallest did)."""
@@ -102,15 +112,17 @@ def lr_ablation_measurements(ablation: str, runs: list[dict]) -> dict[str, list]
     table = lr_table(runs)
     if ablation == "stability":
         return {"metalearn_lr_stability/largest_stable_meta_lr": largest_stable(table)}
-    if ablation == "init":
-        agree = [bool(not rows["diverged"].any() and np.ptp(rows["final_lr"].to_numpy(dtype=float))
-                      <= AGREE_REL * rows["final_lr"].mean()) for _, rows in table.groupby("seed")]
+    if ablation == "init":  # among the starts that did not diverge
+        agree = []
+        for _, rows in table.groupby("seed"):
+            finals = rows.loc[~rows["diverged"], "final_lr"].to_numpy(dtype=float)
+            agree.append(bool(len(finals) > 1 and np.ptp(finals) <= AGREE_REL * finals.mean()))
         return {"metalearn_lr_init/starts_converge": agree}
     if ablation == "hidden":
         saturated = []
         for seed in sorted(table["seed"].unique()):
-            tails = [np.asarray(r["lr"][-11:]) for r in runs if r["seed"] == seed]
-            saturated.append(bool(all(len(t) == 11 and np.ptp(t) <= SATURATED_REL * t[-1] for t in tails)))
+            curves = [np.asarray(r["lr"]) for r in runs if r["seed"] == seed]
+            saturated.append(bool(all(has_saturated(c) for c in curves)))
         return {"metalearn_lr_hidden/saturates": saturated}
     moved = []  # meta_lr: how far the smallest meta lr moved the rate, as a fraction of the largest's move
     for _, rows in table.sort_values("outer_lr").groupby("seed"):
@@ -166,9 +178,8 @@ def afunc_table(members: list[dict], setting: str) -> pd.DataFrame:
         acc = np.asarray(m["accuracy"], dtype=float)
         row = {setting: m[setting], "meta_loss": m["meta_loss"][-1] if len(m["meta_loss"]) else np.nan,
                "test_acc_mean": acc.mean(), "test_acc_std": acc.std(ddof=1) if len(acc) > 1 else 0.0,
-               "n_extrema": len(curve_extrema(m["final_curve"])), "diverged": m["diverged"],
-               "graph_mb": m["graph_mb"]}
-        for key in ("checkpoint_every", "graph_mb_unchecked", "peak_rss_mb"):
+               "n_extrema": len(curve_extrema(m["final_curve"])), "diverged": m["diverged"]}
+        for key in ("checkpoint_every", "graph_mb", "graph_mb_unchecked", "peak_rss_mb"):
             if key in m:
                 row[key] = m[key]
         rows.append(row)

@@ -113,8 +113,8 @@ fig, ax = plt.subplots(figsize=(7, 4))
 ax.plot(mf.CURVE_X, learned["final_curve"], color="k", label="learned")
 ax.plot(settings.knots, result["fit_values"], "o--", color="C1", ms=4, label="piecewise-linear fit")
 ax.plot(mf.CURVE_X, ma.baseline_curve("elu"), color="0.6", lw=1, label="ELU")
-for position, kind in extrema:
-    ax.axvline(position, color="C3", ls=":", lw=1)
+for i, (position, kind) in enumerate(extrema):
+    ax.axvline(position, color="C3", ls=":", lw=1, label="local extremum" if i == 0 else None)
 ax.set(xlabel="x", ylabel="activation(x)")
 ax.legend(frameon=False)
 run.save_figure(fig, "fit")
