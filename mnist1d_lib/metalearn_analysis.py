@@ -121,8 +121,8 @@ def lr_ablation_measurements(ablation: str, runs: list[dict]) -> dict[str, list]
     if ablation == "hidden":
         saturated = []
         for seed in sorted(table["seed"].unique()):
-            curves = [np.asarray(r["lr"]) for r in runs if r["seed"] == seed]
-            saturated.append(bool(all(has_saturated(c) for c in curves)))
+            seed_runs = [r for r in runs if r["seed"] == seed]
+            saturated.append(bool(all(not r["diverged"] and has_saturated(np.asarray(r["lr"])) for r in seed_runs)))
         return {"metalearn_lr_hidden/saturates": saturated}
     moved = []  # meta_lr: how far the smallest meta lr moved the rate, as a fraction of the largest's move
     for _, rows in table.sort_values("outer_lr").groupby("seed"):
