@@ -11,7 +11,8 @@ is written out here (``authors_outer_step``). Three workloads:
   meta-MLP, ``--inner-steps`` inner steps: authors' loop, ours, and ours with
   checkpointing every 20 steps;
 * a mu ablation: ``--members`` RMSprop decays, one after the other in the authors'
-  loop, one stack in ours;
+  loop, one stack in ours (what the notebooks do on a GPU) and one by one in ours (what
+  they do on a CPU);
 * the learning-rate chapter (Fig. 6): both starts times 3 seeds (6 members, MLP 40-50-10,
   SGD, 200 inner steps), one after the other against one stack.
 
@@ -136,6 +137,9 @@ def main() -> None:
     stacked_meta = la.init_activation_params([0] * len(mus))
     row("  ours, one stack", *measure(lambda: ours_outer_step(configs, stacked_meta, la.inner_learned_activation,
                                                               data, device)), t_seq)
+    t_ours_seq = sum(measure(lambda c=c: ours_outer_step([c], meta, la.inner_learned_activation, data, device),
+                             memory=False)[0] for c in configs)
+    row("  ours, one by one (the notebooks on a CPU)", t_ours_seq, float("nan"), t_seq)
 
     lr_base = replace(ml.MetalearnConfig(), inner_steps=min(200, steps))
     lr_configs = ml.member_configs(lr_base, inner_lr=[0.15, 1.5], seed=[0, 1, 2])

@@ -21,3 +21,8 @@ def test_train_many_benchmark_runs():
 def test_double_descent_benchmark_runs():
     out = run_script("bench_double_descent.py", "--epochs", "1", "--seeds", "1")
     assert "38 models" in out and "speed-up:" in out
+
+
+def test_metalearn_benchmark_runs():
+    out = run_script("bench_metalearn.py", "--inner-steps", "3", "--members", "2")
+    assert out.count("speed-up vs authors") == 5 and "checkpoint every 3" in out
