@@ -118,7 +118,9 @@ for i, (position, kind) in enumerate(extrema):
 ax.set(xlabel="x", ylabel="activation(x)")
 ax.legend(frameon=False)
 run.save_figure(fig, "fit")
-pd.DataFrame(extrema, columns=["x", "kind"])
+
+# %%
+pd.DataFrame(extrema, columns=["x", "kind"]).round(2)
 
 # %% [markdown]
 # ## Verdicts
