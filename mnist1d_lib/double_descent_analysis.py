@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .double_descent import ABLATIONS, ablation_computation
+from .notebook import record_measurements
 
 NO_PEAK_POINTS = 2.0  # a curve "has no peak" when it rises at most this far (points) above its minimum
 
@@ -133,7 +134,6 @@ def ablation_results(run, settings, ablation: str, device: str = "auto") -> tupl
     per run) and the mean ± std over seeds of each setting."""
     key, computation = ablation_computation(settings, ablation, device)
     table = final_table(run.compute("sweep", key, computation))
-    for claim_id, values in ablation_measurements(ablation, table).items():
-        run.record(claim_id, values)
+    record_measurements(run, ablation_measurements(ablation, table))
     column = ABLATIONS[ablation][0]
     return table, seed_summary(table, [column] if isinstance(column, str) else list(column))

@@ -269,6 +269,20 @@ class Stack:
             layers.append(torch.stack(draws, dim=1).to(self.device, torch.get_default_dtype()))
         return layers
 
+    def inputs(self, data: Dataset, outer_step: int) -> tuple[torch.Tensor, torch.Tensor, list | None]:
+        """What outer step ``outer_step``'s unroll reads: its batches' inputs and labels
+        (``batches``) and the hidden noise (``noise``)."""
+        x, y = _as_tensors(data.x, data.y, self.device)
+        return (*self.batches(x, y, outer_step), self.noise(outer_step))
+
+    def test_accuracy(self, params: Params, activation: Callable[[torch.Tensor], torch.Tensor],
+                      data: Dataset) -> torch.Tensor:
+        """Test accuracy (M,) in % of the stacked MLPs ``params`` on the whole test set, without noise."""
+        x_test, y_test = _as_tensors(data.x_test, data.y_test, self.device)
+        params = [p.detach() for p in params]
+        return _loss_and_acc(lambda xb: mlp_forward(params, xb.expand(len(self), *xb.shape), activation),
+                             x_test, y_test)[1]
+
     def loss_weights(self) -> torch.Tensor:
         """Weights (inner_steps,) of the inner losses in the meta-loss (they sum to one)."""
         steps, last = self.config.inner_steps, self.config.meta_loss_last or self.config.inner_steps
@@ -378,10 +392,9 @@ def unroll(params0: Params, meta_params: Params, stack: Stack, make_inner: MakeI
     """Train the stacked inner MLPs from ``params0`` for ``inner_steps`` steps, keeping
     the graph: returns the losses (inner_steps, M), differentiable with respect to
     ``meta_params``, and the final parameters."""
-    x, y = _as_tensors(data.x, data.y, stack.device)
-    xs, ys = stack.batches(x, y, outer_step)
-    losses, state = _inner_steps(_start_state(params0, stack), meta_params, stack, make_inner, xs, ys,
-                                 stack.noise(outer_step), range(stack.config.inner_steps), create_graph=True)
+    xs, ys, noise = stack.inputs(data, outer_step)
+    losses, state = _inner_steps(_start_state(params0, stack), meta_params, stack, make_inner, xs, ys, noise,
+                                 range(stack.config.inner_steps), create_graph=True)
     return losses, state.params
 
 
@@ -395,9 +408,8 @@ def meta_gradient(params0: Params, meta_params: Params, stack: Stack, make_inner
     k steps; the backward pass then rebuilds one segment's graph at a time, from the
     last to the first, and carries the adjoint of the inner state across segments.
     """
-    x, y = _as_tensors(data.x, data.y, stack.device)
-    xs, ys = stack.batches(x, y, outer_step)
-    noise, weights = stack.noise(outer_step), stack.loss_weights()
+    xs, ys, noise = stack.inputs(data, outer_step)
+    weights = stack.loss_weights()
     steps, every = stack.config.inner_steps, stack.config.checkpoint_every
     state = _start_state(params0, stack)
     if every is None:
@@ -471,7 +483,6 @@ def metalearn(meta_params: Sequence[torch.Tensor | float | np.ndarray], make_inn
                          f"got shapes {[tuple(p.shape) for p in meta]}")
     with torch.no_grad():
         stack.check_padding(make_inner(meta, stack).activation)
-    x_test, y_test = _as_tensors(data.x_test, data.y_test, device)
     M, steps = len(stack), configs[0].outer_steps
     records = {k: np.full((steps, M), np.nan) for k in ("meta_loss", "final_inner_loss", "test_acc")}
     inner_losses = np.full((steps, M, configs[0].inner_steps), np.nan)
@@ -484,9 +495,7 @@ def metalearn(meta_params: Sequence[torch.Tensor | float | np.ndarray], make_inn
             losses, grads, final = meta_gradient(stack.init_params(step), leaves, stack, make_inner, data, step)
             loss = (losses * stack.loss_weights()[:, None]).sum(0)  # (M,)
             ok = _finite_members([losses.T, loss] + list(grads)) & (loss <= stack.config.max_meta_loss) & active
-            inner = make_inner([p.detach() for p in meta], stack)
-            _, acc = _loss_and_acc(lambda xb: mlp_forward(final, xb.expand(M, *xb.shape), inner.activation),
-                                   x_test, y_test)
+            acc = stack.test_accuracy(final, make_inner([p.detach() for p in meta], stack).activation, data)
             for i, p in enumerate(meta):
                 meta_rows[i][step] = p.detach().cpu().numpy()
             records["meta_loss"][step], records["final_inner_loss"][step] = loss.detach().cpu(), losses[-1].cpu()
@@ -540,15 +549,11 @@ def train_inner(stack: Stack, make_inner: MakeInner, data: Dataset, meta_params:
     inner = make_inner(meta, stack)
     with torch.no_grad():
         stack.check_padding(inner.activation)
-    x, y = _as_tensors(data.x, data.y, stack.device)
-    xs, ys = stack.batches(x, y, outer_step)
+    xs, ys, noise = stack.inputs(data, outer_step)
     losses, state = _inner_steps(_start_state(stack.init_params(outer_step), stack), meta, stack, make_inner,
-                                 xs, ys, stack.noise(outer_step), range(stack.config.inner_steps), False)
-    x_test, y_test = _as_tensors(data.x_test, data.y_test, stack.device)
-    M = len(stack)
-    _, acc = _loss_and_acc(lambda xb: mlp_forward([p.detach() for p in state.params], xb.expand(M, *xb.shape),
-                                                  inner.activation), x_test, y_test)
-    return {"losses": losses.cpu().numpy(), "test_acc": acc.cpu().numpy()}
+                                 xs, ys, noise, range(stack.config.inner_steps), False)
+    return {"losses": losses.cpu().numpy(), "test_acc": stack.test_accuracy(state.params, inner.activation,
+                                                                            data).cpu().numpy()}
 
 
 def member_configs(base: MetalearnConfig, **values: Sequence) -> list[MetalearnConfig]:

@@ -15,6 +15,7 @@ import torch
 from . import metalearn_afunc, metalearn_lr
 from .learned_activation import local_extrema
 from .metalearn import ACTIVATIONS
+from .notebook import record_measurements
 
 AGREE_REL = 0.10  # two learned rates "agree" when they differ by at most 10 % of their mean
 GRID_AGREE_RATIO = 1.25  # the grid minimum "agrees" when it lies within a factor 1.25 of the learned rate
@@ -62,6 +63,14 @@ def curves(runs: list[dict], key: str, setting: str) -> dict:
         if not r["diverged"]:
             grouped.setdefault(r[setting], []).append(r[key])
     return {value: np.asarray(rows, dtype=float) for value, rows in sorted(grouped.items())}
+
+
+def lr_ablation_curves(runs: list[dict], ablation: str) -> tuple[dict, str]:
+    """The panels of a learning-rate ablation's figure (y-axis label -> curves by
+    setting, see ``curves``) and the setting's axis label."""
+    setting = lr_setting(ablation)
+    return ({"learned learning rate": curves(runs, "lr", setting),
+             "outer objective (nats)": curves(runs, "meta_loss", setting)}, metalearn_lr.ABLATIONS[ablation][1])
 
 
 def grid_summary(grid: dict) -> pd.DataFrame:
@@ -136,8 +145,7 @@ def lr_ablation_results(run, settings, ablation: str, device: str) -> tuple[list
     and return its runs and final table."""
     config, compute = metalearn_lr.ablation_computation(settings, ablation, device)
     runs = run.compute(ablation, config, compute)
-    for claim_id, values in lr_ablation_measurements(ablation, runs).items():
-        run.record(claim_id, values)
+    record_measurements(run, lr_ablation_measurements(ablation, runs))
     return runs, lr_table(runs)
 
 
@@ -210,8 +218,7 @@ def afunc_ablation_results(run, settings, ablation: str, device: str) -> tuple[l
     return its members and table."""
     config, compute = metalearn_afunc.ablation_computation(settings, ablation, device)
     members = run.compute(ablation, config, compute)
-    for claim_id, values in afunc_ablation_measurements(ablation, members).items():
-        run.record(claim_id, values)
+    record_measurements(run, afunc_ablation_measurements(ablation, members))
     return members, afunc_table(members, afunc_setting(ablation))
 
 

@@ -57,10 +57,7 @@ runs, table = ma.lr_ablation_results(run, settings, "hidden", device)
 table.round(3)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-metalearn_lr_hidden", "caption": "Learned learning rate and outer objective against the outer step for each hidden size, mean ± std over seeds."}}
-setting, label = ma.lr_setting("hidden"), m1.metalearn_lr.ABLATIONS["hidden"][1]
-run.save_figure(m1.plotting.curves_figure({"learned learning rate": ma.curves(runs, "lr", setting),
-                                           "outer objective (nats)": ma.curves(runs, "meta_loss", setting)}, label),
-                "hidden")
+run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "hidden")), "hidden")
 
 # %% [markdown]
 # ## Verdicts

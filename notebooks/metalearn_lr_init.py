@@ -55,10 +55,7 @@ runs, table = ma.lr_ablation_results(run, settings, "init", device)
 table.round(3)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-metalearn_lr_init", "caption": "Learned learning rate and outer objective against the outer step for each initial learning rate, mean ± std over seeds."}}
-setting, label = ma.lr_setting("init"), m1.metalearn_lr.ABLATIONS["init"][1]
-run.save_figure(m1.plotting.curves_figure({"learned learning rate": ma.curves(runs, "lr", setting),
-                                           "outer objective (nats)": ma.curves(runs, "meta_loss", setting)}, label),
-                "init")
+run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "init")), "init")
 
 # %% [markdown]
 # ## Verdicts

@@ -56,10 +56,7 @@ runs, table = ma.lr_ablation_results(run, settings, "meta_lr", device)
 table.round(3)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-metalearn_lr_meta_lr", "caption": "Learned learning rate and outer objective against the outer step for each meta learning rate, mean ± std over seeds."}}
-setting, label = ma.lr_setting("meta_lr"), m1.metalearn_lr.ABLATIONS["meta_lr"][1]
-run.save_figure(m1.plotting.curves_figure({"learned learning rate": ma.curves(runs, "lr", setting),
-                                           "outer objective (nats)": ma.curves(runs, "meta_loss", setting)}, label),
-                "meta_lr")
+run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "meta_lr")), "meta_lr")
 
 # %% [markdown]
 # ## Verdicts

@@ -57,10 +57,7 @@ runs, table = ma.lr_ablation_results(run, settings, "stability", device)
 table.round(3)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-metalearn_lr_stability", "caption": "Learned learning rate and outer objective against the outer step for each meta learning rate that did not diverge, mean ± std over seeds."}}
-setting, label = ma.lr_setting("stability"), m1.metalearn_lr.ABLATIONS["stability"][1]
-run.save_figure(m1.plotting.curves_figure({"learned learning rate": ma.curves(runs, "lr", setting),
-                                           "outer objective (nats)": ma.curves(runs, "meta_loss", setting)}, label),
-                "stability")
+run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "stability")), "stability")
 
 # %% [markdown]
 # ## Which runs diverged
