@@ -5,11 +5,13 @@
 ``m1.report``, ``m1.plotting``, ``m1.notebook`` (what every notebook does), ``m1.baselines``,
 ``m1.profiles``, one module per chapter (``m1.classification``, ``m1.double_descent`` with
 ``m1.double_descent_analysis``, ``m1.metalearn_lr`` and ``m1.metalearn_afunc`` with
-``m1.metalearn_analysis``), ``m1.metalearn`` (unrolled optimisation) and
-``m1.learned_activation``.
+``m1.metalearn_analysis``, ``m1.lottery`` with ``m1.lottery_analysis``), ``m1.metalearn``
+(unrolled optimisation), ``m1.learned_activation`` and ``m1.pruning`` (masked MLPs,
+pruning, mask statistics).
 """
 from . import (  # noqa: F401
     baselines, classification, data, double_descent, double_descent_analysis, files, gru, learned_activation,
-    metalearn, metalearn_afunc, metalearn_analysis, metalearn_lr, models, notebook, plotting, profiles, report,
+    lottery, lottery_analysis, metalearn, metalearn_afunc, metalearn_analysis, metalearn_lr, models, notebook, plotting, profiles,
+    pruning, report,
     results, scorecard, stacking, train, transforms,
 )

@@ -157,3 +157,84 @@ def afunc_ablation_figure(members: list[dict], setting: str, label: str, x):
     right.set(xlabel="x", ylabel="learned activation(x)")
     right.legend(frameon=False, fontsize="small")
     return fig
+
+
+TICKET_COLORS = {"ticket": "tab:blue", "random": "tab:red", "dense": "0.2"}
+
+
+def ticket_curves(ax, sparsity, curves: dict, ylabel: str, log: bool = False) -> None:
+    """Final ``ylabel`` after each pruning round against sparsity: ``curves`` maps
+    ``ticket``/``random`` to (trials, R) values, mean ± std over trials; the dense
+    network (round 0 of the ticket, mean over trials) as a dashed line."""
+    for label, values in curves.items():
+        mean_band(ax, sparsity, values, label, color=TICKET_COLORS[label], marker=".", ms=4)
+    ax.axhline(np.mean(np.asarray(curves["ticket"])[:, 0]), color=TICKET_COLORS["dense"], ls="--", lw=1, label="dense")
+    ax.set(xlabel="sparsity (fraction of parameters pruned)", ylabel=ylabel, yscale="log" if log else "linear")
+
+
+def ticket_figure(sparsity, losses: dict, accuracies: dict):
+    """Paper Fig. 4a-b: final test loss (log) and accuracy against sparsity."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4))
+    ticket_curves(left, sparsity, losses, "final test loss (nats)", log=True)
+    ticket_curves(right, sparsity, accuracies, "final test accuracy (%)")
+    right.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def asymptote_figure(step, panels: dict):
+    """Test accuracy against the training step of the retrained networks: one panel per
+    condition (title -> {net: (trials, E)}), mean ± std over trials."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.4 * len(panels), 3.4), sharey=True, squeeze=False)
+    for ax, (title, nets) in zip(axes[0], panels.items()):
+        for net, values in nets.items():
+            mean_band(ax, step, values, net, color=TICKET_COLORS[net])
+        ax.set(title=title, xlabel="training step")
+    axes[0][0].set_ylabel("test accuracy (%)")
+    axes[0][-1].legend(frameon=False, fontsize="small")
+    return fig
+
+
+def sort_by_adjacency(mask: np.ndarray) -> np.ndarray:
+    """Units (rows of ``mask`` (units, inputs)) ordered by their number of adjacent kept
+    inputs, then by kept inputs, most first (the authors' order)."""
+    mask = np.asarray(mask, dtype=bool)
+    score = (mask[:, 1:] & mask[:, :-1]).sum(1) + 0.001 * mask.sum(1)
+    return mask[np.argsort(-score, kind="stable")]
+
+
+def mask_figure(masks: dict):
+    """First-layer masks (title -> (units, inputs) bool), inputs down and units across,
+    kept weights dark, units sorted by ``sort_by_adjacency``."""
+    fig, axes = plt.subplots(len(masks), 1, figsize=(13, 1.5 * len(masks) + 0.6), sharex=True, squeeze=False,
+                             layout="constrained")
+    for ax, (title, mask) in zip(axes[:, 0], masks.items()):
+        ax.imshow(sort_by_adjacency(mask).T, cmap="Greys", aspect="auto", interpolation="nearest")
+        ax.set_title(title, loc="left", fontsize="small")
+        ax.set(ylabel="input", yticks=[0, mask.shape[1] - 1])
+        ax.grid(False)
+    axes[-1, 0].set_xlabel("hidden unit (sorted by adjacent kept inputs)")
+    return fig
+
+
+def ablation_ticket_figure(groups: dict, label: str):
+    """One panel per ablation value (value -> (sparsity, {ticket, random: (trials, R)}))
+    of final test accuracy against sparsity."""
+    fig, axes = plt.subplots(1, len(groups), figsize=(3.6 * len(groups), 3.4), sharey=True, squeeze=False)
+    for ax, (value, (sparsity, curves)) in zip(axes[0], groups.items()):
+        ticket_curves(ax, sparsity, curves, "")
+        ax.set_title(f"{label}: {value}", fontsize="small")
+        ax.set_xlabel("sparsity")
+    axes[0][0].set_ylabel("final test accuracy (%)")
+    axes[0][-1].legend(frameon=False, fontsize="small")
+    return fig
+
+
+def kept_inputs_figure(curves: dict):
+    """Fraction of first-layer units keeping each input position, mean ± std over
+    trials, per mask kind (``curves``: kind -> (trials, length))."""
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    for kind, values in curves.items():
+        mean_band(ax, np.arange(values.shape[1]), 100 * values, kind, color=TICKET_COLORS[kind], marker=".", ms=4)
+    ax.set(xlabel="input position", ylabel="units keeping the input (%)")
+    ax.legend(frameon=False, fontsize="small")
+    return fig

@@ -173,6 +173,57 @@ def _metalearn_claims() -> list[Claim]:
     ]
 
 
+def _lottery_claims() -> list[Claim]:
+    short = "shorter schedule than the chapter"
+    claims = [
+        Claim("lottery/ticket_beats_random_high_sparsity", "lottery",
+              "the ticket (magnitude pruning, rewound) beats a random mask of equal sparsity at every round of "
+              "sparsity >= 0.9 (Fig. 4b)", True),
+        Claim("lottery/ticket_beats_dense", "lottery",
+              "the ~92 % sparse ticket (round 91) has a higher final test accuracy than the dense network "
+              "(Fig. 4b)", True),
+        Claim("lottery/beats_dense_up_to", "lottery",
+              "highest sparsity of the schedule at which the ticket still beats the dense network (paper: "
+              "'even above 95 %'; ours)", None),
+        Claim("lottery/asymptote_acc_92", "lottery",
+              "test accuracy (%) of the ~92 % ticket retrained on new data (seed 43), batch 500 (Fig. 4c: ~70; "
+              "tolerance 3)", 70.0, 3.0),
+        Claim("lottery/flipped_acc", "lottery",
+              "test accuracy (%) of the ~92 % ticket retrained on time-flipped new data (Fig. 4d: ~70; "
+              "tolerance 3)", 70.0, 3.0),
+        Claim("lottery/shuffled_worse_than_dense", "lottery",
+              "on feature-shuffled new data the ticket is worse than the dense network (Fig. 4d)", True),
+        Claim("lottery/reinit_beats_dense", "lottery",
+              "the ticket's mask on new random weights (seed + 1) still beats a dense network from those weights "
+              "(authors' notebook)", True),
+        Claim("lottery/mask_adjacency_p", "lottery",
+              "permutation p-value of the ticket's adjacent kept first-layer weights against random masks with "
+              "the same kept inputs per unit (Fig. 4e shows it qualitatively; ours)", None),
+        Claim("lottery/mask_adjacency_p_margins", "lottery",
+              "the same p-value against random masks that also keep each input's number of units (so that "
+              "favouring some input positions is not counted as local; ours)", None),
+        Claim("lottery_schedule/linear_not_worse", "lottery_schedule",
+              "a linear sparsity schedule gives a ticket at least as accurate as an exponential one at the same "
+              f"final sparsity (seed report 2.4.2; {short})", True),
+        Claim("lottery_schedule/linear_minus_exponential", "lottery_schedule",
+              f"ticket test accuracy (points), linear minus exponential schedule, final round ({short}; ours)", None),
+        Claim("lottery_init/xavier_within_2_points", "lottery_init",
+              f"Xavier instead of PyTorch's default initialisation changes the ticket's accuracy by at most 2 points "
+              f"(seed report 2.4.3: 'not much difference'; {short})", True),
+        Claim("lottery_init/xavier_minus_default", "lottery_init",
+              f"ticket test accuracy (points), Xavier minus default initialisation, final round ({short}; ours)", None),
+    ]
+    for perturbation in ("none", "input_noise", "label_noise", "crop"):
+        claims.append(Claim(f"lottery_perturbation/ticket_beats_random/{perturbation}", "lottery_perturbation",
+                            f"perturbation '{perturbation}': the ticket beats a random mask at the final "
+                            f"(~92 %) sparsity (seed report 2.4.1; {short}; ours)", None))
+    for lr in ("0.005", "0.02", "0.05"):
+        claims.append(Claim(f"lottery_lr/ticket_beats_random/{lr}", "lottery_lr",
+                            f"Adam lr {lr}: the ticket beats a random mask at the final (~92 %) sparsity "
+                            f"(seed report 2.4.4; {short}; ours)", None))
+    return claims
+
+
 CLAIMS: list[Claim] = [
     Claim("dataset/frozen_equal", "dataset",
           "mnist1d.make_dataset with the paper's arguments (Table 2) equals the frozen mnist1d_data.pkl "
@@ -188,6 +239,7 @@ CLAIMS: list[Claim] = [
     *_classification_claims(),
     *_double_descent_claims(),
     *_metalearn_claims(),
+    *_lottery_claims(),
 ]
 CLAIMS_BY_ID = {c.claim_id: c for c in CLAIMS}
 

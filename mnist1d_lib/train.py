@@ -112,13 +112,14 @@ def _eval_sets(data: Dataset, val: tuple[np.ndarray, np.ndarray] | None, device)
 def _loss_and_acc(logits_fn, x: torch.Tensor, y: torch.Tensor,
                   weights: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean loss and accuracy (%, in float64 so that it is an exact fraction) of
-    ``logits_fn`` on (x, y). The logits may carry a leading member axis
-    (members, n, classes), with ``y`` (n,) or (members, n); ``weights`` (members, n)
-    then restricts each member's average to its own examples (0/1 entries)."""
+    ``logits_fn`` on (x, y): x (n, length), or (members, n, length) for one input set
+    per member. The logits may carry a leading member axis (members, n, classes),
+    with ``y`` (n,) or (members, n); ``weights`` (members, n) then restricts each
+    member's average to its own examples (0/1 entries)."""
     losses, correct = 0.0, 0.0
-    for start in range(0, x.shape[0], EVAL_CHUNK):
+    for start in range(0, x.shape[-2], EVAL_CHUNK):
         stop = start + EVAL_CHUNK
-        logits = logits_fn(x[start:stop])
+        logits = logits_fn(x[..., start:stop, :])
         yb = y[..., start:stop].expand(logits.shape[:-1])
         loss = F.cross_entropy(logits.transpose(-1, -2) if logits.dim() == 3 else logits, yb, reduction="none")
         hit = (logits.argmax(-1) == yb).double()
@@ -126,7 +127,7 @@ def _loss_and_acc(logits_fn, x: torch.Tensor, y: torch.Tensor,
             loss, hit = loss * weights[:, start:stop], hit * weights[:, start:stop]
         losses = losses + loss.double().sum(-1)
         correct = correct + hit.sum(-1)
-    count = x.shape[0] if weights is None else weights.double().sum(-1)
+    count = x.shape[-2] if weights is None else weights.double().sum(-1)
     return losses / count, 100.0 * correct / count
 
 
@@ -207,26 +208,50 @@ def train_many(make_model: Callable[[], nn.Module] | Sequence[Callable[[], nn.Mo
         raise ValueError(f"make_model must be one factory or one per seed ({len(seeds)}), got {len(makers)}")
     models = [init_model(m, s) for m, s in zip(makers, seeds)]
     stacked = stack_models(models, pad=True).to(device)
-    opt = _optimizer(stacked.parameters(), config)
     sets = _eval_sets(data, val, device)
-    x, y = sets["train"]
-    members = len(seeds)
+    x, y = sets.pop("train")
     if y_train is not None:
-        if np.shape(y_train) != (members, len(data.y)):
-            raise ValueError(f"y_train must have shape (members, n_train) = {(members, len(data.y))}, "
+        if np.shape(y_train) != (len(seeds), len(data.y)):
+            raise ValueError(f"y_train must have shape (members, n_train) = {(len(seeds), len(data.y))}, "
                              f"got {np.shape(y_train)}")
         y = torch.as_tensor(y_train, dtype=torch.int64, device=device)
-        sets["train"] = (x, y)
+    history = fit_stacked(stacked, (x, y), sets, config, seeds, train_subsets, progress, desc)
+    trained = [unstack_model(stacked, k, models[k]).to(device) for k in range(len(seeds))]
+    return trained, history
+
+
+def fit_stacked(stacked: nn.Module, train: tuple[torch.Tensor, torch.Tensor], evals: dict, config: TrainConfig,
+                seeds: Sequence[int], train_subsets: Sequence[np.ndarray | None] | None = None,
+                progress: bool = True, desc: str = "train") -> dict:
+    """Train the members of an already stacked module in place (see ``train_many``).
+
+    ``train`` is (x, y): x (n, length) shared by all members or (members, n, length),
+    one input set per member; y (n,) or (members, n). ``evals`` maps a set's name to
+    (x, y) of the same conventions (e.g. ``{"test": ...}``); the training set is
+    always evaluated, as ``train``. Member k draws its mini-batches with
+    ``batch_schedule(..., seeds[k])`` from its ``train_subsets[k]`` (indices; ``None``:
+    all examples), on which its train metrics are measured too.
+
+    Returns the history: ``step`` (E,) and ``<set>_loss``, ``<set>_acc`` (members, E).
+    """
+    x, y = train
+    members, n = len(seeds), y.shape[-1]
+    device = y.device
+    if x.shape[-2] != n or (x.dim() == 3 and x.shape[0] != members):
+        raise ValueError(f"training inputs {tuple(x.shape)} do not match {members} members of {n} labels")
+    x_members = x.expand(members, -1, -1)  # (members, n_train, length): a view when shared
     y_members = y.expand(members, -1)  # (members, n_train)
-    subsets = [np.arange(len(data.y)) if sub is None else np.asarray(sub)
+    subsets = [np.arange(n) if sub is None else np.asarray(sub)
                for sub in (train_subsets if train_subsets is not None else [None] * members)]
     if len(subsets) != members:
         raise ValueError(f"train_subsets must give one entry per seed ({members}), got {len(subsets)}")
     batches = torch.stack([torch.as_tensor(sub)[batch_schedule(len(sub), config.steps, config.batch_size, s)]
                            for sub, s in zip(subsets, seeds)], dim=1).to(device)  # (steps, members, batch)
-    train_weights = torch.zeros(members, len(data.y), device=device)  # (members, n_train): 1 on each own subset
+    train_weights = torch.zeros(members, n, device=device)  # (members, n_train): 1 on each own subset
     for k, sub in enumerate(subsets):
         train_weights[k, torch.as_tensor(sub, device=device)] = 1.0
+    sets = {"train": (x, y), **evals}
+    opt = _optimizer(stacked.parameters(), config)
     member_rows = torch.arange(members, device=device)[:, None]
     eval_steps = set(config.eval_steps())
     history = {"step": []}
@@ -245,7 +270,7 @@ def train_many(make_model: Callable[[], nn.Module] | Sequence[Callable[[], nn.Mo
     with _progress(config.steps, desc, progress) as bar:
         for step in range(1, config.steps + 1):
             idx = batches[step - 1]  # (members, batch)
-            logits = stacked(x[idx])  # (members, batch, classes)
+            logits = stacked(x_members[member_rows, idx])  # (members, batch, classes)
             per_member = F.cross_entropy(logits.transpose(1, 2), y_members[member_rows, idx],
                                          reduction="none").mean(1)  # (members,)
             if not torch.isfinite(per_member).all():
@@ -257,10 +282,7 @@ def train_many(make_model: Callable[[], nn.Module] | Sequence[Callable[[], nn.Mo
             if step in eval_steps:
                 record(step)
             bar.update()
-
-    trained = [unstack_model(stacked, k, models[k]).to(device) for k in range(members)]
-    history = {k: (np.asarray(v) if k == "step" else torch.stack(v, dim=1).numpy()) for k, v in history.items()}
-    return trained, history
+    return {k: (np.asarray(v) if k == "step" else torch.stack(v, dim=1).numpy()) for k, v in history.items()}
 
 
 def early_stopping(history: dict, select: str = "val_acc", report: str = "test_acc") -> dict:

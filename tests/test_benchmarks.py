@@ -26,3 +26,8 @@ def test_double_descent_benchmark_runs():
 def test_metalearn_benchmark_runs():
     out = run_script("bench_metalearn.py", "--inner-steps", "3", "--members", "2")
     assert out.count("speed-up vs authors") == 5 and "checkpoint every 3" in out
+
+
+def test_lottery_benchmark_runs():
+    out = run_script("bench_lottery.py", "--rounds", "2", "--steps", "3")
+    assert "authors' one-model loop" in out and "speed-up:" in out

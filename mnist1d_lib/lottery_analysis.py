@@ -1,0 +1,197 @@
+"""Reading the lottery-ticket results: tables, curves and the measurements behind
+the scorecard. Kept apart from ``lottery`` so that changing how results are read
+never invalidates a stored run. Accuracies in %, losses in nats.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import lottery
+from .notebook import record_measurements
+
+HIGH_SPARSITY = 0.9  # "high sparsity": rounds from here on (paper: tickets win "even above 95 %")
+PAPER_ASYMPTOTE_STEPS = 6000
+
+
+def search_table(search: dict) -> pd.DataFrame:
+    """One row per (member, round) of a ticket search: criterion, trial, round,
+    sparsity and the final train/test loss and accuracy of that round."""
+    rows = []
+    for k, (criterion, trial) in enumerate(zip(search["criterion"], search["trial"])):
+        for r, sparsity in enumerate(search["sparsity"]):
+            rows.append({"criterion": criterion, "trial": trial, "round": r, "sparsity": sparsity,
+                         **{key: search[key][k][r] for key in ("train_loss", "train_acc", "test_loss", "test_acc")}})
+    return pd.DataFrame(rows)
+
+
+def by_criterion(search: dict, metric: str) -> dict[str, np.ndarray]:
+    """``metric`` (trials, R) of each criterion (``magnitude``, ``random``)."""
+    values = np.asarray(search[metric], dtype=float)
+    return {c: values[[i for i, ci in enumerate(search["criterion"]) if ci == c]] for c in dict.fromkeys(search["criterion"])}
+
+
+def final_round_gap(search: dict, last: int | None = None) -> np.ndarray:
+    """Per trial: ticket (magnitude) minus random test accuracy at round ``last`` (default: the last)."""
+    acc = by_criterion(search, "test_acc")
+    r = len(search["sparsity"]) - 1 if last is None else last
+    return acc["magnitude"][:, r] - acc["random"][:, r]
+
+
+def ticket_beats_random_high(search: dict) -> list[bool]:
+    """Per trial: does the ticket beat the random mask at every round of sparsity in
+    [HIGH_SPARSITY, 1)? (At sparsity 1 both are empty networks.)"""
+    acc = by_criterion(search, "test_acc")
+    sparsity = np.asarray(search["sparsity"])
+    high = (sparsity >= HIGH_SPARSITY) & (sparsity < 1.0)
+    return [bool((m[high] > r[high]).all()) for m, r in zip(acc["magnitude"], acc["random"])]
+
+
+def beats_dense_up_to(search: dict) -> list[float]:
+    """Per trial: the highest sparsity at which the ticket's test accuracy is above the
+    dense network's (round 0) of the same trial."""
+    acc = by_criterion(search, "test_acc")["magnitude"]
+    sparsity = np.asarray(search["sparsity"])
+    return [float(sparsity[a > a[0]].max()) if (a > a[0]).any() else 0.0 for a in acc]
+
+
+def asymptote_table(result: dict) -> pd.DataFrame:
+    """Final test and train accuracy of every retrained network: one row per (net, data, init, trial)."""
+    return pd.DataFrame([{"net": a["net"], "data": a["data"], "init": a["init"], "trial": a["trial"],
+                          "test_acc": a["test_acc"][-1], "train_acc": a["train_acc"][-1]} for a in result["asymptotes"]])
+
+
+def asymptote_summary(result: dict) -> pd.DataFrame:
+    """Mean ± std over trials of the final test accuracy: rows (data, init), columns nets."""
+    table = asymptote_table(result)
+    table["condition"] = np.where(table["init"] == "new", "original, new init", table["data"])
+    summary = table.groupby(["condition", "net"])["test_acc"].agg(["mean", "std"]).round(1)
+    cells = summary["mean"].map("{:.1f}".format) + " ± " + summary["std"].map("{:.1f}".format)
+    return cells.unstack("net")[["dense", "ticket", "random"]]
+
+
+def _final(result: dict, net: str, data: str, init: str = "original") -> np.ndarray:
+    """Final test accuracy (trials,) of one asymptote condition."""
+    return np.array([a["test_acc"][-1] for a in result["asymptotes"]
+                     if (a["net"], a["data"], a["init"]) == (net, data, init)])
+
+
+def spatial_table(result: dict) -> pd.DataFrame:
+    """Adjacency of kept first-layer weights per search member and null: observed and
+    expected pairs, their ratio, z and the permutation p-value."""
+    rows = []
+    for s in result["spatial"]:
+        for null in ("rows", "margins"):
+            t = s[null]
+            rows.append({"mask": "ticket" if s["criterion"] == "magnitude" else "random", "trial": s["trial"],
+                         "null": null, "adjacent pairs": t["observed"], "expected": round(t["expected"], 1),
+                         "ratio": round(t["ratio"], 3), "z": round(t["z"], 1), "p": t["p"]})
+    return pd.DataFrame(rows)
+
+
+def chapter_measurements(result: dict) -> dict[str, list]:
+    """The chapter's scorecard values, one per trial."""
+    search = result["search"]
+    ticket_index = result["ticket_index"]
+    acc = by_criterion(search, "test_acc")
+    tickets = [s for s in result["spatial"] if s["criterion"] == "magnitude"]
+    return {
+        "lottery/ticket_beats_random_high_sparsity": ticket_beats_random_high(search),
+        "lottery/ticket_beats_dense": [bool(a[ticket_index] > a[0]) for a in acc["magnitude"]],
+        "lottery/beats_dense_up_to": beats_dense_up_to(search),
+        "lottery/asymptote_acc_92": _final(result, "ticket", "original").tolist(),
+        "lottery/flipped_acc": _final(result, "ticket", "flipped").tolist(),
+        "lottery/shuffled_worse_than_dense": (_final(result, "ticket", "shuffled")
+                                              < _final(result, "dense", "shuffled")).tolist(),
+        "lottery/reinit_beats_dense": (_final(result, "ticket", "original", "new")
+                                       > _final(result, "dense", "original", "new")).tolist(),
+        "lottery/mask_adjacency_p": [s["rows"]["p"] for s in tickets],
+        "lottery/mask_adjacency_p_margins": [s["margins"]["p"] for s in tickets],
+    }
+
+
+def chapter_results(run, settings, device: str) -> dict:
+    """Search, retrain and test (or load) the chapter in ``run`` and record its measurements."""
+    config, compute = lottery.chapter_computation(settings, device)
+    result = run.compute("chapter", config, compute)
+    record_measurements(run, chapter_measurements(result))
+    return result
+
+
+def ablation_table(groups: list[dict], setting: str) -> pd.DataFrame:
+    """Per ablation value and criterion: dense accuracy (round 0) and the final round's
+    sparsity and test accuracy, mean ± std over trials."""
+    rows = []
+    for g in groups:
+        for criterion, acc in by_criterion(g, "test_acc").items():
+            rows.append({setting: g["value"], "criterion": criterion, "final sparsity": round(g["sparsity"][-1], 3),
+                         "dense acc": acc[:, 0].mean(), "final acc": acc[:, -1].mean(),
+                         "final acc std": acc[:, -1].std(ddof=1) if len(acc) > 1 else 0.0})
+    return pd.DataFrame(rows).round(2)
+
+
+def ablation_measurements(ablation: str, groups: list[dict]) -> dict[str, list]:
+    """An ablation's scorecard values, one per trial."""
+    by_value = {g["value"]: g for g in groups}
+    if ablation == "schedule":
+        linear, exponential = (by_criterion(by_value[k], "test_acc")["magnitude"][:, -1] for k in ("linear", "exponential"))
+        return {"lottery_schedule/linear_not_worse": (linear >= exponential).tolist(),
+                "lottery_schedule/linear_minus_exponential": (linear - exponential).tolist()}
+    if ablation == "init":
+        default, xavier = (by_criterion(by_value[k], "test_acc")["magnitude"][:, -1] for k in ("default", "xavier"))
+        return {"lottery_init/xavier_within_2_points": (np.abs(xavier - default) <= 2.0).tolist(),
+                "lottery_init/xavier_minus_default": (xavier - default).tolist()}
+    return {f"lottery_{ablation}/ticket_beats_random/{slug(g['value'])}": (final_round_gap(g) > 0).tolist()
+            for g in groups}
+
+
+def slug(value: str) -> str:
+    """An ablation value as part of a claim id (``input noise`` -> ``input_noise``)."""
+    return value.replace(" ", "_")
+
+
+def ablation_results(run, settings, ablation: str, device: str) -> tuple[list[dict], pd.DataFrame]:
+    """Search (or load) every group of an ablation in ``run``, record its measurements,
+    and return the groups and their table."""
+    config, compute = lottery.ablation_computation(settings, ablation, device)
+    groups = run.compute(ablation, config, compute)
+    record_measurements(run, ablation_measurements(ablation, groups))
+    return groups, ablation_table(groups, lottery.ABLATIONS[ablation])
+
+
+def ticket_curves(search: dict, metric: str) -> dict[str, np.ndarray]:
+    """``metric`` (trials, R) labelled as plotted: ``ticket`` (magnitude) and ``random``."""
+    curves = by_criterion(search, metric)
+    return {"ticket": curves["magnitude"], "random": curves["random"]}
+
+
+def asymptote_panels(result: dict) -> dict[str, dict[str, np.ndarray]]:
+    """Test-accuracy curves (trials, E) per condition and net, for ``asymptote_figure``."""
+    panels = {}
+    for a in result["asymptotes"]:
+        title = "original, new init" if a["init"] == "new" else a["data"]
+        panels.setdefault(title, {}).setdefault(a["net"], []).append(a["test_acc"])
+    return {title: {net: np.asarray(v) for net, v in nets.items()} for title, nets in panels.items()}
+
+
+def mask_panels(result: dict) -> dict[str, np.ndarray]:
+    """First-layer masks (units, inputs) of every search member, titled with their sparsity."""
+    panels = {}
+    for s in result["spatial"]:
+        mask = np.array([[c == "1" for c in row] for row in s["mask"]])
+        name = "ticket" if s["criterion"] == "magnitude" else "random mask"
+        panels[f"{name}, trial {s['trial']}: {100 * (1 - mask.mean()):.0f} % of first-layer weights pruned"] = mask
+    return panels
+
+
+def ablation_panels(groups: list[dict]) -> dict:
+    """value -> (sparsity, ticket curves of test accuracy), for ``ablation_ticket_figure``."""
+    return {g["value"]: (np.asarray(g["sparsity"]), ticket_curves(g, "test_acc")) for g in groups}
+
+
+def input_kept_curves(result: dict) -> dict[str, np.ndarray]:
+    """Fraction of hidden units keeping each input position (trials, length), per mask kind."""
+    curves = {}
+    for s in result["spatial"]:
+        curves.setdefault("ticket" if s["criterion"] == "magnitude" else "random", []).append(s["input_kept"])
+    return {k: np.asarray(v) for k, v in curves.items()}
