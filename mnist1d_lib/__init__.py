@@ -6,12 +6,14 @@
 ``m1.profiles``, one module per chapter (``m1.classification``, ``m1.double_descent`` with
 ``m1.double_descent_analysis``, ``m1.metalearn_lr`` and ``m1.metalearn_afunc`` with
 ``m1.metalearn_analysis``, ``m1.lottery`` with ``m1.lottery_analysis``), ``m1.metalearn``
-(unrolled optimisation), ``m1.learned_activation`` and ``m1.pruning`` (masked MLPs,
-pruning, mask statistics).
+(unrolled optimisation), ``m1.learned_activation``, ``m1.pruning`` (masked MLPs,
+pruning, mask statistics), ``m1.ssl`` with ``m1.ssl_analysis`` and ``m1.augment``
+(self-supervised learning), ``m1.probes`` (linear and kNN probes, t-SNE) and
+``m1.pooling`` with ``m1.pooling_analysis``.
 """
 from . import (  # noqa: F401
-    baselines, classification, data, double_descent, double_descent_analysis, files, gru, learned_activation,
-    lottery, lottery_analysis, metalearn, metalearn_afunc, metalearn_analysis, metalearn_lr, models, notebook, plotting, profiles,
-    pruning, report,
-    results, scorecard, stacking, train, transforms,
+    augment, baselines, classification, data, double_descent, double_descent_analysis, files, gru, learned_activation,
+    lottery, lottery_analysis, metalearn, metalearn_afunc, metalearn_analysis, metalearn_lr, models, notebook,
+    plotting, pooling, pooling_analysis, probes, profiles, pruning, report, results, scorecard, ssl, ssl_analysis,
+    stacking, train, transforms,
 )

@@ -11,7 +11,6 @@ from . import lottery
 from .notebook import record_measurements
 
 HIGH_SPARSITY = 0.9  # "high sparsity": rounds from here on (paper: tickets win "even above 95 %")
-PAPER_ASYMPTOTE_STEPS = 6000
 
 
 def search_table(search: dict) -> pd.DataFrame:

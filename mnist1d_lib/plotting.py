@@ -238,3 +238,83 @@ def kept_inputs_figure(curves: dict):
     ax.set(xlabel="input position", ylabel="units keeping the input (%)")
     ax.legend(frameon=False, fontsize="small")
     return fig
+
+
+VARIANT_LABELS = {"default": "default projector (1 hidden layer)", "deep": "deep projector (3 hidden layers)",
+                  "none": "no projector"}
+
+
+def guillotine_figure(curves: dict):
+    """Paper Fig. 8 (right): linear-probe accuracy of each layer, mean ± std over seeds,
+    one line per projector variant (``curves``: variant -> (layer names, (seeds, layers))).
+    Layers of the same name share a position, so every variant's output sits at the right."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    order = list(dict.fromkeys(n for names, _ in sorted(curves.values(), key=lambda c: -len(c[0])) for n in names))
+    order = [n for n in order if n != "output (Z)"] + (["output (Z)"] if "output (Z)" in order else [])
+    for variant, (names, probes) in curves.items():
+        mean_band(ax, [order.index(n) for n in names], probes, VARIANT_LABELS.get(variant, variant), marker="o", ms=4)
+    ax.set_xticks(np.arange(len(order)), order, rotation=30, ha="right")
+    ax.set(ylabel="linear-probe test accuracy (%)")
+    ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def probe_history_figure(epochs, knn: dict, linear: dict):
+    """kNN accuracy on Z and linear-probe accuracy on H during contrastive training,
+    mean ± std over seeds, per projector variant (variant -> (seeds, E))."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
+    for ax, curves, title in ((left, knn, "kNN (k = 10, cosine) on Z"), (right, linear, "linear probe on H")):
+        for variant, values in curves.items():
+            mean_band(ax, epochs, values, VARIANT_LABELS.get(variant, variant))
+        ax.set(title=title, xlabel="epoch")
+    left.set_ylabel("test accuracy (%)")
+    right.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def tsne_pair_figure(before: np.ndarray, after: np.ndarray, y: np.ndarray):
+    """t-SNE maps (n, 2) of the embedding before and after training, coloured by digit,
+    with each digit written at its median position after training."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 5))
+    for ax, points, title in zip(axes, (before, after), ("before training", "after training")):
+        ax.scatter(points[:, 0], points[:, 1], c=y, s=3, cmap="tab10", vmin=-0.5, vmax=9.5)
+        ax.set_title(title)
+        ax.set_aspect("equal", "datalim")
+        ax.axis("off")
+    for digit in range(10):
+        mx, my = np.median(after[y == digit], axis=0)
+        axes[1].text(mx, my, str(digit), fontsize=13, weight="bold", ha="center", va="center")
+    return fig
+
+
+def head_figure(table: pd.DataFrame):
+    """Probe accuracy before (H) and after (Z) each projection head, one pair of bars per head."""
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    labels = [f"{h} hidden, {w} wide, Z {o}" for h, w, o in
+              zip(table["hidden layers"], table["width"], table["output dim"])]
+    pos = np.arange(len(labels))
+    ax.bar(pos - 0.2, table["probe before head (H)"], 0.4, label="before the head (H)")
+    ax.bar(pos + 0.2, table["probe after head (Z)"], 0.4, label="after the head (Z)")
+    ax.set_xticks(pos, labels, rotation=30, ha="right")
+    ax.set(ylabel="linear-probe test accuracy (%)", ylim=(0, 100))
+    ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def pooling_figure(sizes, curves: dict, paper: dict | None = None):
+    """Paper Fig. 9: final test accuracy against training-set size (log), mean ± std over
+    seeds per method (``curves``: method -> (seeds, sizes)); the authors' single runs
+    (``paper``: size -> {method: acc}) as crosses."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for method, values in curves.items():
+        mean_band(ax, sizes, values, method, marker="o", ms=4)
+        if paper:
+            points = [(s, paper[s][method]) for s in sizes if s in paper]
+            if points:
+                ax.plot(*zip(*points), "x", color=ax.lines[-1].get_color(), ms=6)
+    ax.set(xscale="log", xlabel="training signals", ylabel="final test accuracy (%)")
+    ax.set_xticks(sizes, [f"{s:,}" for s in sizes])
+    ax.xaxis.set_minor_locator(mticker.NullLocator())
+    drawn = paper and any(s in paper for s in sizes)
+    ax.legend(frameon=False, fontsize="small", title="crosses: the authors' run" if drawn else None)
+    return fig

@@ -162,6 +162,39 @@ class LotterySettings:
 
 
 @dataclass(frozen=True)
+class SSLSettings:
+    """Settings of the self-supervised chapter (paper Fig. 8; the authors' notebook:
+    SimCLR, Adam lr 0.01, batch 100, 200 epochs, tau 0.5) and of the projection-head
+    study (seed report 2.5.2)."""
+
+    epochs: int = 200
+    seeds: tuple[int, ...] = (0, 1, 2)
+    eval_every: int = 20  # epochs between the kNN and linear probes during training (authors: 10)
+    tsne_samples: int = 2000  # training signals in the t-SNE maps (authors: all 4000)
+    # Projection-head study: shorter training (one model takes ~2 min per 100 epochs here).
+    head_epochs: int = 50
+    head_seeds: tuple[int, ...] = (0, 1)
+    head_depths: tuple[int, ...] = (0, 1, 2, 3)  # hidden layers of the head
+    head_widths: tuple[int, ...] = (32, 125, 512)
+    head_out_dims: tuple[int, ...] = (4, 16, 64)
+
+
+@dataclass(frozen=True)
+class PoolingSettings:
+    """Settings of the pooling chapter (paper Fig. 9; the authors' notebook: Adam lr 1e-2,
+    batch 100, 6000 steps, 1000 test signals)."""
+
+    sizes: tuple[int, ...] = (1000, 2000, 5000, 10000, 20000, 50000)
+    seeds: tuple[int, ...] = (0, 1, 2)
+    # Paper: 6000 steps. The 18 sizes x seeds of one method cost 60-110 ms per stacked step
+    # at one thread here (3-6 ms per model), so 6000 steps of all five methods would take
+    # ~35 min; 3000 (6 epochs at 50k, 300 at 1k) take half.
+    steps: int = 3000
+    lr: float = 1e-2
+    eval_every: int = 500
+
+
+@dataclass(frozen=True)
 class Profile:
     """A named set of chapter settings."""
 
@@ -173,6 +206,8 @@ class Profile:
     metalearn_lr: MetalearnLRSettings = field(default_factory=MetalearnLRSettings)
     metalearn_afunc: MetalearnActivationSettings = field(default_factory=MetalearnActivationSettings)
     lottery: LotterySettings = field(default_factory=LotterySettings)
+    ssl: SSLSettings = field(default_factory=SSLSettings)
+    pooling: PoolingSettings = field(default_factory=PoolingSettings)
 
 
 PROFILES: dict[str, Profile] = {
@@ -195,6 +230,9 @@ PROFILES: dict[str, Profile] = {
         lottery=LotterySettings(hidden=32, rounds=(0, 50, 91), round_steps=20, asymptote_steps=20,
                                 asymptote_batch=100, asymptote_eval_every=10, adjacency_draws=50,
                                 ablation_rounds=(0, 91), ablation_steps=10),
+        ssl=SSLSettings(epochs=1, seeds=(0, 1), eval_every=1, tsne_samples=200, head_epochs=1, head_seeds=(0,),
+                        head_depths=(0, 1), head_widths=(125,), head_out_dims=(16,)),
+        pooling=PoolingSettings(sizes=(200, 500), seeds=(0, 1), steps=20, eval_every=10),
     ),
     "quick": Profile(
         name="quick",
@@ -215,6 +253,9 @@ PROFILES: dict[str, Profile] = {
         lottery=LotterySettings(rounds=paper_rounds(15), round_steps=200, asymptote_steps=150,
                                 asymptote_eval_every=25, adjacency_draws=200, ablation_rounds=paper_rounds(30),
                                 ablation_steps=80),
+        ssl=SSLSettings(epochs=20, seeds=(0, 1), eval_every=5, tsne_samples=1000, head_epochs=10,
+                        head_depths=(0, 1, 3), head_widths=(32, 125), head_out_dims=(16, 64)),
+        pooling=PoolingSettings(sizes=(1000, 5000, 20000), seeds=(0, 1), steps=1000, eval_every=250),
     ),
     "full": Profile(name="full"),
 }

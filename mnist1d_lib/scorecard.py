@@ -224,6 +224,40 @@ def _lottery_claims() -> list[Claim]:
     return claims
 
 
+def _ssl_and_pooling_claims() -> list[Claim]:
+    return [
+        Claim("ssl/probe_before_projector", "ssl",
+              "linear-probe test accuracy (%) of H, the encoder output before the projector (Fig. 8: 82; authors' "
+              "notebook 82.1; tolerance 3)", 82.0, 3.0),
+        Claim("ssl/pixel_probe", "ssl",
+              "the same probe on the raw signals (Fig. 8: 33; authors' notebook 32.8; tolerance 1)", 32.8, 1.0),
+        Claim("ssl/knn_output", "ssl",
+              "kNN (k=10, cosine) test accuracy (%) on the projector output Z after training (authors' notebook "
+              "74.1; tolerance 3)", 74.1, 3.0),
+        Claim("ssl/peak_mid_network", "ssl",
+              "the probe accuracy peaks before the last layer, for the default, deep and no projector "
+              "(Fig. 8; one value per variant and seed)", True),
+        Claim("ssl/isolated_digits", "ssl",
+              "how many of the paper's isolated t-SNE clusters (digits 0, 3, 6, 8) are among the 4 digits with "
+              "the highest class silhouette in Z (Fig. 8: 4; tolerance 1)", 4.0, 1.0),
+        Claim("ssl_projector/head_lowers_probe", "ssl_projector",
+              "the probe reads more from H (before the head) than from Z (after it), for every head depth, width "
+              "and output size (seed report 2.5.2; shorter training; ours)", None),
+        Claim("pooling/helps_low_data", "pooling",
+              "at the smallest training set (1k) every pooling method (max, average, L2) beats both no pooling and "
+              "stride 2 (Fig. 9)", True),
+        Claim("pooling/gap_shrinks", "pooling",
+              "the margin of pooling over no pooling and striding is smaller at 50k training signals than at 1k "
+              "(Fig. 9)", True),
+        Claim("pooling/gap_low_data", "pooling",
+              "worst pooling minus best non-pooling test accuracy at 1k (points; authors' notebook: 77.2 - 59.2 "
+              "= 18.0; tolerance 5)", 18.0, 5.0),
+        Claim("pooling/gap_high_data", "pooling",
+              "worst pooling minus best non-pooling test accuracy at 50k (points; authors' notebook: 97.1 - 96.3 "
+              "= 0.8; tolerance 2)", 0.8, 2.0),
+    ]
+
+
 CLAIMS: list[Claim] = [
     Claim("dataset/frozen_equal", "dataset",
           "mnist1d.make_dataset with the paper's arguments (Table 2) equals the frozen mnist1d_data.pkl "
@@ -240,6 +274,7 @@ CLAIMS: list[Claim] = [
     *_double_descent_claims(),
     *_metalearn_claims(),
     *_lottery_claims(),
+    *_ssl_and_pooling_claims(),
 ]
 CLAIMS_BY_ID = {c.claim_id: c for c in CLAIMS}
 

@@ -181,7 +181,7 @@ def train_many(make_model: Callable[[], nn.Module] | Sequence[Callable[[], nn.Mo
                config: TrainConfig, seeds: Sequence[int],
                device: str = "auto", val: tuple[np.ndarray, np.ndarray] | None = None,
                y_train: np.ndarray | None = None, train_subsets: Sequence[np.ndarray | None] | None = None,
-               progress: bool = True, desc: str = "train") -> tuple[list[nn.Module], dict]:
+               progress: bool = True, desc: str = "train", eval_train: bool = True) -> tuple[list[nn.Module], dict]:
     """Train ``len(seeds)`` independent models of one architecture at once.
 
     The members are stacked into one module (``stacking.stack_models``), so one
@@ -194,7 +194,8 @@ def train_many(make_model: Callable[[], nn.Module] | Sequence[Callable[[], nn.Mo
     each member the indices of the training examples it may use (``None``: all);
     such a member follows ``train_one`` on the dataset restricted to its subset, and
     its train metrics are measured on its subset (e.g. members that hold out a
-    validation split train beside members that use every example).
+    validation split train beside members that use every example). ``eval_train=False``
+    skips the train metrics (they cost a pass over the whole training set per evaluation).
 
     Returns the trained models (one plain ``nn.Module`` per seed) and a history
     whose metric arrays have shape (members, E) (``step``: (E,)).
@@ -215,20 +216,20 @@ def train_many(make_model: Callable[[], nn.Module] | Sequence[Callable[[], nn.Mo
             raise ValueError(f"y_train must have shape (members, n_train) = {(len(seeds), len(data.y))}, "
                              f"got {np.shape(y_train)}")
         y = torch.as_tensor(y_train, dtype=torch.int64, device=device)
-    history = fit_stacked(stacked, (x, y), sets, config, seeds, train_subsets, progress, desc)
+    history = fit_stacked(stacked, (x, y), sets, config, seeds, train_subsets, progress, desc, eval_train)
     trained = [unstack_model(stacked, k, models[k]).to(device) for k in range(len(seeds))]
     return trained, history
 
 
 def fit_stacked(stacked: nn.Module, train: tuple[torch.Tensor, torch.Tensor], evals: dict, config: TrainConfig,
                 seeds: Sequence[int], train_subsets: Sequence[np.ndarray | None] | None = None,
-                progress: bool = True, desc: str = "train") -> dict:
+                progress: bool = True, desc: str = "train", eval_train: bool = True) -> dict:
     """Train the members of an already stacked module in place (see ``train_many``).
 
     ``train`` is (x, y): x (n, length) shared by all members or (members, n, length),
     one input set per member; y (n,) or (members, n). ``evals`` maps a set's name to
     (x, y) of the same conventions (e.g. ``{"test": ...}``); the training set is
-    always evaluated, as ``train``. Member k draws its mini-batches with
+    evaluated too, as ``train``, unless ``eval_train`` is False. Member k draws its mini-batches with
     ``batch_schedule(..., seeds[k])`` from its ``train_subsets[k]`` (indices; ``None``:
     all examples), on which its train metrics are measured too.
 
@@ -250,7 +251,7 @@ def fit_stacked(stacked: nn.Module, train: tuple[torch.Tensor, torch.Tensor], ev
     train_weights = torch.zeros(members, n, device=device)  # (members, n_train): 1 on each own subset
     for k, sub in enumerate(subsets):
         train_weights[k, torch.as_tensor(sub, device=device)] = 1.0
-    sets = {"train": (x, y), **evals}
+    sets = {"train": (x, y), **evals} if eval_train else dict(evals)
     opt = _optimizer(stacked.parameters(), config)
     member_rows = torch.arange(members, device=device)[:, None]
     eval_steps = set(config.eval_steps())

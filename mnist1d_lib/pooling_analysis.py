@@ -1,0 +1,74 @@
+"""Reading the pooling results: accuracy against training-set size per method and
+the measurements behind the scorecard. Accuracies in %."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import pooling
+from .notebook import record_measurements
+
+POOLING = ("max", "average", "L2")
+NO_POOLING = ("none", "stride 2")
+# The authors' notebook, one run per cell: final test accuracy by training-set size.
+PAPER_FINAL_ACC = {
+    1000: {"none": 59.2, "stride 2": 57.4, "max": 78.2, "average": 78.0, "L2": 77.2},
+    2000: {"none": 82.0, "stride 2": 81.7, "max": 89.2, "average": 90.0, "L2": 89.9},
+    5000: {"none": 91.9, "stride 2": 89.9, "max": 94.5, "average": 94.0, "L2": 95.3},
+    10000: {"none": 94.3, "stride 2": 91.3, "max": 97.0, "average": 96.0, "L2": 96.6},
+    20000: {"none": 94.4, "stride 2": 92.2, "max": 96.8, "average": 96.2, "L2": 97.8},
+    50000: {"none": 96.3, "stride 2": 95.4, "max": 98.1, "average": 97.3, "L2": 97.1},
+}
+
+
+def final_accuracy(result: dict) -> pd.DataFrame:
+    """Final test accuracy: one row per (method, size, seed)."""
+    return pd.DataFrame([{k: r[k] for k in ("method", "size", "seed", "final_test_acc")} for r in result["runs"]])
+
+
+def accuracy_table(result: dict) -> pd.DataFrame:
+    """Mean ± std over seeds of the final test accuracy, rows sizes, columns methods,
+    with the authors' single run in brackets where they report that size."""
+    table = final_accuracy(result).groupby(["size", "method"])["final_test_acc"].agg(["mean", "std"])
+
+    def cell(size, method):
+        mean, std = table.loc[(size, method)]
+        paper = PAPER_FINAL_ACC.get(size, {}).get(method)
+        return f"{mean:.1f} ± {std:.1f}" + (f" ({paper})" if paper is not None else "")
+
+    sizes = sorted({s for s, _ in table.index})
+    return pd.DataFrame({m: [cell(s, m) for s in sizes] for m in pooling.METHODS}, index=pd.Index(sizes, name="train size"))
+
+
+def accuracy_curves(result: dict) -> tuple[list[int], dict[str, np.ndarray]]:
+    """Training-set sizes and, per method, final test accuracy (seeds, sizes)."""
+    table = final_accuracy(result)
+    sizes = sorted(table["size"].unique())
+    curves = {m: table[table["method"] == m].pivot(index="seed", columns="size", values="final_test_acc")[sizes].to_numpy()
+              for m in pooling.METHODS}
+    return sizes, curves
+
+
+def pooling_gap(result: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Per seed, at the smallest and the largest size: the worst pooling method's
+    accuracy minus the best non-pooling method's (positive: every pooling wins)."""
+    sizes, curves = accuracy_curves(result)
+    worst_pool = np.min([curves[m] for m in POOLING], axis=0)  # (seeds, sizes)
+    best_plain = np.max([curves[m] for m in NO_POOLING], axis=0)
+    gap = worst_pool - best_plain
+    return gap[:, 0], gap[:, -1]
+
+
+def chapter_measurements(result: dict) -> dict[str, list]:
+    small, large = pooling_gap(result)
+    return {"pooling/helps_low_data": (small > 0).tolist(),
+            "pooling/gap_shrinks": (large < small).tolist(),
+            "pooling/gap_low_data": small.tolist(),
+            "pooling/gap_high_data": large.tolist()}
+
+
+def chapter_results(run, settings, device: str) -> dict:
+    """Train (or load) the chapter in ``run`` and record its measurements."""
+    result = run.compute("chapter", *pooling.chapter_computation(settings, device))
+    record_measurements(run, chapter_measurements(result))
+    return result
