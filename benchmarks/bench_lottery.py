@@ -48,8 +48,10 @@ class AuthorsSparseMLP(nn.Module):
         return self.layers[2](h)
 
 
-def authors_round(data, steps: int, sparsity: float, seed: int, device) -> None:
-    """One pruning round of one run, the authors' way: prune by magnitude, rewind, train."""
+def authors_round(data, steps: int, sparsity: float, seed: int, device, eval_every: int = 100) -> None:
+    """One pruning round of one run, the authors' way: prune by magnitude, rewind, train,
+    evaluating every ``eval_every`` steps as their ``train_model`` does (test loss, train
+    and test accuracy)."""
     torch.manual_seed(seed)
     model = AuthorsSparseMLP().to(device)
     model.masks = [m1.pruning.prune_mask(torch.cat([p.flatten() for p in layer.parameters()]).abs()[None],
@@ -57,12 +59,18 @@ def authors_round(data, steps: int, sparsity: float, seed: int, device) -> None:
     opt = torch.optim.Adam(model.parameters(), lr=2e-2)
     x = torch.as_tensor(data.x, dtype=torch.float32, device=device)
     y = torch.as_tensor(data.y, device=device)
+    x_test = torch.as_tensor(data.x_test, dtype=torch.float32, device=device)
+    y_test = torch.as_tensor(data.y_test, device=device)
     for step in range(steps):
         start = step * 100 % len(y)
         loss = F.cross_entropy(model(x[start:start + 100]), y[start:start + 100])
         opt.zero_grad()
         loss.backward()
         opt.step()
+        if step % eval_every == 0:
+            with torch.no_grad():
+                F.cross_entropy(model(x_test), y_test).item()
+                (model(x).argmax(-1) == y).float().mean().item(), (model(x_test).argmax(-1) == y_test).float().mean().item()
 
 
 def main() -> None:

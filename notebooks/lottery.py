@@ -141,6 +141,20 @@ m1.scorecard.verdict_table(run.metrics, "lottery")
 # - **Spatial test.** The authors compare the mean adjacency of ticket and random masks
 #   as bars. We add permutation tests with p-values.
 #
+# ## Reading the verdicts
+#
+# - **Shuffled data.** The authors' log shows the ticket 1-2 points *below* the dense
+#   network on shuffled data (63.7 and 61.9 against 64.9 and 64.2). A ticket that is
+#   not below the dense network here fails that claim. The ticket does lose most of
+#   its advantage on shuffled data, and less on flipped and chunk-swapped data, which
+#   keep neighbourhoods. That is the spatial reading of Fig. 4d, in weaker form.
+# - **Spatial prior.** The ticket drops the edge positions of the signal; see the
+#   kept-inputs figure. Against random masks that keep the same inputs per unit, its
+#   adjacency can look significant. Against masks that also keep how often each input
+#   position is used, it need not be. Compare the two nulls in the table: where only
+#   the first test is significant, the "local connectivity" is a preference for
+#   central positions, not for neighbours.
+#
 # ## Summary
 #
 # The verdict table answers each claim of Fig. 4 at this profile. The

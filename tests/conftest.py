@@ -11,6 +11,16 @@ def data():
     return m1.data.make_dataset()
 
 
+@pytest.fixture(scope="module")
+def one_thread():
+    """For modules of tiny problems (``pytestmark = pytest.mark.usefixtures("one_thread")``):
+    one thread is fastest, and far faster when other processes share the cores."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
 @pytest.fixture
 def float64():
     """Run a test in float64, where the stacked trainer must match the one-model loop

@@ -9,12 +9,7 @@ from mnist1d_lib import lottery, lottery_analysis as la, pruning
 from mnist1d_lib.train import TrainConfig
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")

@@ -20,13 +20,7 @@ HISTORY_KEYS = {"step", "meta_loss", "final_inner_loss", "inner_losses", "test_a
                 "final_meta_params", "diverged", "diverged_at"}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """These problems are tiny: one thread is fastest, and far faster when other processes share the cores."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _central_difference(f, h=1e-5):

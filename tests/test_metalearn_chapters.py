@@ -30,13 +30,7 @@ LR_KEYS = {"start_lr", "hidden", "outer_lr", "seed", "lr", "meta_loss", "final_i
            "diverged", "diverged_at"}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """The problems here are tiny: one thread is fastest, and far faster when other processes share the cores."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _shared_fields_equal(config: MetalearnConfig, want: MetalearnConfig, but=()) -> None:

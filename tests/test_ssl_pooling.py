@@ -7,12 +7,7 @@ import mnist1d_lib as m1
 from mnist1d_lib import augment, pooling, pooling_analysis as pa, probes, ssl, ssl_analysis as sa
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def gens(*seeds):
