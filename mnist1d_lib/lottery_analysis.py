@@ -27,7 +27,8 @@ def search_table(search: dict) -> pd.DataFrame:
 def by_criterion(search: dict, metric: str) -> dict[str, np.ndarray]:
     """``metric`` (trials, R) of each criterion (``magnitude``, ``random``)."""
     values = np.asarray(search[metric], dtype=float)
-    return {c: values[[i for i, ci in enumerate(search["criterion"]) if ci == c]] for c in dict.fromkeys(search["criterion"])}
+    criteria = search["criterion"]
+    return {c: values[[i for i, ci in enumerate(criteria) if ci == c]] for c in dict.fromkeys(criteria)}
 
 
 def final_round_gap(search: dict, last: int | None = None) -> np.ndarray:
@@ -57,7 +58,8 @@ def beats_dense_up_to(search: dict) -> list[float]:
 def asymptote_table(result: dict) -> pd.DataFrame:
     """Final test and train accuracy of every retrained network: one row per (net, data, init, trial)."""
     return pd.DataFrame([{"net": a["net"], "data": a["data"], "init": a["init"], "trial": a["trial"],
-                          "test_acc": a["test_acc"][-1], "train_acc": a["train_acc"][-1]} for a in result["asymptotes"]])
+                          "test_acc": a["test_acc"][-1], "train_acc": a["train_acc"][-1]}
+                         for a in result["asymptotes"]])
 
 
 def asymptote_summary(result: dict) -> pd.DataFrame:
@@ -133,7 +135,8 @@ def ablation_measurements(ablation: str, groups: list[dict]) -> dict[str, list]:
     """An ablation's scorecard values, one per trial."""
     by_value = {g["value"]: g for g in groups}
     if ablation == "schedule":
-        linear, exponential = (by_criterion(by_value[k], "test_acc")["magnitude"][:, -1] for k in ("linear", "exponential"))
+        linear, exponential = (by_criterion(by_value[k], "test_acc")["magnitude"][:, -1]
+                               for k in ("linear", "exponential"))
         return {"lottery_schedule/linear_not_worse": (linear >= exponential).tolist(),
                 "lottery_schedule/linear_minus_exponential": (linear - exponential).tolist()}
     if ablation == "init":

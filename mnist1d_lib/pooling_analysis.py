@@ -37,15 +37,17 @@ def accuracy_table(result: dict) -> pd.DataFrame:
         return f"{mean:.1f} ± {std:.1f}" + (f" ({paper})" if paper is not None else "")
 
     sizes = sorted({s for s, _ in table.index})
-    return pd.DataFrame({m: [cell(s, m) for s in sizes] for m in pooling.METHODS}, index=pd.Index(sizes, name="train size"))
+    return pd.DataFrame({m: [cell(s, m) for s in sizes] for m in pooling.METHODS},
+                        index=pd.Index(sizes, name="train size"))
 
 
 def accuracy_curves(result: dict) -> tuple[list[int], dict[str, np.ndarray]]:
     """Training-set sizes and, per method, final test accuracy (seeds, sizes)."""
     table = final_accuracy(result)
     sizes = sorted(table["size"].unique())
-    curves = {m: table[table["method"] == m].pivot(index="seed", columns="size", values="final_test_acc")[sizes].to_numpy()
-              for m in pooling.METHODS}
+    by_seed = {m: table[table["method"] == m].pivot(index="seed", columns="size", values="final_test_acc")
+               for m in pooling.METHODS}
+    curves = {m: pivot[sizes].to_numpy() for m, pivot in by_seed.items()}
     return sizes, curves
 
 

@@ -22,8 +22,8 @@ def guillotine_table(result: dict) -> pd.DataFrame:
     columns = {}
     for v in result["variants"]:
         probes = np.asarray(v["probes"])
-        columns[v["variant"]] = pd.Series([f"{m:.1f} ± {s:.1f}" for m, s in zip(probes.mean(0), probes.std(0, ddof=1))],
-                                          index=v["layers"])
+        cells = [f"{m:.1f} ± {s:.1f}" for m, s in zip(probes.mean(0), probes.std(0, ddof=1))]
+        columns[v["variant"]] = pd.Series(cells, index=v["layers"])
     longest = max(result["variants"], key=lambda v: len(v["layers"]))["layers"]
     return pd.DataFrame(columns).reindex(longest).fillna("")
 
