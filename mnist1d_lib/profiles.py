@@ -169,7 +169,7 @@ class SSLSettings:
 
     epochs: int = 200
     seeds: tuple[int, ...] = (0, 1, 2)
-    eval_every: int = 20  # epochs between the kNN and linear probes during training (authors: 10)
+    eval_every: int = 40  # epochs between the kNN and linear probes during training (authors: 10)
     tsne_samples: int = 2000  # training signals in the t-SNE maps (authors: all 4000)
     # Projection-head study: shorter training (one model takes ~2 min per 100 epochs here).
     head_epochs: int = 50

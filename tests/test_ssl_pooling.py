@@ -15,11 +15,11 @@ def gens(*seeds):
 
 
 def test_remove_offset_and_slope_leaves_zero_mean_and_trend():
-    t = augment.centred_time(40)
-    x = torch.randn(2, 5, 40) + 3.0 + 0.2 * t
+    t = augment.centred_time(40).double()
+    x = torch.randn(2, 5, 40, generator=torch.Generator().manual_seed(0), dtype=torch.float64) + 3.0 + 0.2 * t
     clean = augment.remove_offset_and_slope(x)
-    torch.testing.assert_close(clean.mean(-1), torch.zeros(2, 5), atol=1e-5, rtol=0)
-    torch.testing.assert_close((clean * t).sum(-1), torch.zeros(2, 5), atol=1e-4, rtol=0)
+    torch.testing.assert_close(clean.mean(-1), torch.zeros(2, 5, dtype=torch.float64), atol=1e-12, rtol=0)
+    torch.testing.assert_close((clean * t).sum(-1), torch.zeros(2, 5, dtype=torch.float64), atol=1e-10, rtol=0)
 
 
 def test_circular_shift_rolls_within_range():
