@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 from sklearn.manifold import TSNE
 from sklearn.metrics import silhouette_score
 from sklearn.neighbors import KNeighborsClassifier
-from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .checks import check_in_range
 from .data import Dataset
+from .probes import linear_probe_accuracy
 
 
 def knn_accuracy(data: Dataset, k: int = 10) -> float:
@@ -21,9 +20,8 @@ def knn_accuracy(data: Dataset, k: int = 10) -> float:
 
 
 def logistic_accuracy(data: Dataset) -> float:
-    """Test accuracy (%) of logistic regression on standardised raw signals."""
-    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)).fit(data.x, data.y)
-    return 100.0 * model.score(data.x_test, data.y_test)
+    """Test accuracy (%) of logistic regression on standardised raw signals (the linear probe of the pixels)."""
+    return linear_probe_accuracy(data.x, data.y, data.x_test, data.y_test)
 
 
 def tsne_map(x: np.ndarray, seed: int = 0) -> np.ndarray:
