@@ -2,7 +2,8 @@
 #   make book                     execute every notebook (quick profile, CPU) and build the HTML book
 #   make test                     unit tests, smoke execution of every notebook, book build
 #   make execute PROFILE=full DEVICE=cuda
-# Only notebooks whose source or library changed are re-executed; `make -j2` runs them side by side.
+# Only notebooks whose source or library changed are re-executed. They run JOBS at a time
+# (default: one per CPU core, each with THREADS = cores / JOBS threads), longest first.
 
 PROFILE ?= quick
 DEVICE ?= cpu
@@ -11,15 +12,17 @@ FORCE ?= False
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
-NOTEBOOKS := $(sort $(basename $(notdir $(wildcard notebooks/*.py))))
+NOTEBOOKS := $(shell $(PYTHON) tools/notebook_order.py $(PROFILE))
 EXEC_DIR ?= _build/executed/$(PROFILE)
 BOOK_DIR ?= _build/book
 EXECUTED := $(NOTEBOOKS:%=$(EXEC_DIR)/%.ipynb)
 LIBRARY := $(wildcard mnist1d_lib/*.py)
-# Threads per notebook; with `make -j2` use THREADS=1 so that two notebooks do not fight over two cores.
-ifdef THREADS
+CORES := $(shell nproc)
+JOBS ?= $(CORES)
+THREADS ?= $(shell echo $$(( $(CORES) / $(JOBS) > 1 ? $(CORES) / $(JOBS) : 1 )))
+MAKEFLAGS += -j$(JOBS)
 export OMP_NUM_THREADS := $(THREADS)
-endif
+STARTED := $(shell date +%s)
 
 .PHONY: setup execute book test sync clean always
 .DELETE_ON_ERROR:
@@ -35,7 +38,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 execute: $(EXECUTED)
-	$(BIN)/python -c 'import sys, mnist1d_lib as m1; m1.report.main(sys.argv[1:])' $(PROFILE)
+	$(BIN)/python -c 'import sys, mnist1d_lib as m1; m1.report.main(sys.argv[1:])' $(PROFILE) \
+	  --started $(STARTED) --jobs $(JOBS) --threads $(THREADS)
 
 $(EXEC_DIR)/%.ipynb: notebooks/%.py $(LIBRARY) $(if $(filter True,$(FORCE)),always) | $(VENV)/.installed
 	@mkdir -p $(EXEC_DIR)

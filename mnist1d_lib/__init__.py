@@ -1,6 +1,7 @@
 """Shared library of the MNIST-1D reproducibility book.
 
-``import mnist1d_lib as m1`` brings every module: ``m1.data``, ``m1.transforms``,
+``import mnist1d_lib as m1`` gives every module as an attribute, imported on first use
+(so that a notebook does not pay for scikit-learn or SciPy unless it uses them): ``m1.data``, ``m1.transforms``,
 ``m1.models``, ``m1.train``, ``m1.stacking``, ``m1.gru``, ``m1.results``, ``m1.scorecard``,
 ``m1.report``, ``m1.plotting``, ``m1.notebook`` (what every notebook does), ``m1.baselines``,
 ``m1.profiles``, one module per chapter (``m1.classification``, ``m1.double_descent`` with
@@ -11,9 +12,19 @@ pruning, mask statistics), ``m1.ssl`` with ``m1.ssl_analysis`` and ``m1.augment`
 (self-supervised learning), ``m1.probes`` (linear and kNN probes, t-SNE) and
 ``m1.pooling`` with ``m1.pooling_analysis``.
 """
-from . import (  # noqa: F401
-    augment, baselines, classification, data, double_descent, double_descent_analysis, files, gru, learned_activation,
-    lottery, lottery_analysis, metalearn, metalearn_afunc, metalearn_analysis, metalearn_lr, models, notebook,
-    plotting, pooling, pooling_analysis, probes, profiles, pruning, report, results, scorecard, ssl, ssl_analysis,
-    stacking, train, transforms,
+import importlib
+
+MODULES = (
+    "augment", "baselines", "classification", "data", "double_descent", "double_descent_analysis", "files", "gru",
+    "learned_activation", "lottery", "lottery_analysis", "metalearn", "metalearn_afunc", "metalearn_analysis",
+    "metalearn_lr", "models", "notebook", "plotting", "pooling", "pooling_analysis", "probes", "profiles", "pruning",
+    "report", "results", "scorecard", "ssl", "ssl_analysis", "stacking", "train", "transforms",
 )
+__all__ = list(MODULES)
+
+
+def __getattr__(name: str):
+    """``m1.<module>``: import the submodule on first access (PEP 562)."""
+    if name in MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

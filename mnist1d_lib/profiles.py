@@ -24,7 +24,9 @@ class ClassificationSettings:
 
     steps: int = 6000  # Adam steps, as in the authors' notebook
     eval_every: int = 250  # steps between evaluations
-    seeds: tuple[int, ...] = (0, 1, 2, 3, 4)  # model seeds (init and batch order)
+    # Model seeds (init and batch order). Five seeds took 19 min of the full book's hour
+    # (the GRU dominates); three give the error bars.
+    seeds: tuple[int, ...] = (0, 1, 2)
     val_size: int = 500  # held out of the 4000 training examples for early stopping
 
 
@@ -36,13 +38,14 @@ PAPER_CNN_CHANNELS = tuple(range(2, 30, 2)) + tuple(range(30, 101, 5))
 class DoubleDescentSettings:
     """Settings of the ``double_descent`` chapter (paper Fig. 5; SGD lr 0.01, momentum 0.9, batch 100)."""
 
-    epochs: int = 500  # MLP sweeps (paper: 500)
+    # MLP sweeps (paper: 500 epochs). The 114 members of both sweeps cost ~45 ms per step
+    # at one thread (measured), 15 min at 500 epochs; 400 fit the full book's hour.
+    epochs: int = 400
     mlp_widths: tuple[int, ...] = PAPER_MLP_WIDTHS
     # CNN sweep (paper: 500 epochs, PAPER_CNN_CHANNELS). At the paper's settings its three
     # seeds take about an hour on a 2-core CPU (measured 178 ms per step for all 87 models);
-    # 200 epochs and channels up to 60 keep the peak and the second descent (measured:
-    # threshold ~30-40 channels at 200 epochs).
-    cnn_epochs: int = 200
+    # 150 epochs of channels up to 60 (~100 ms per step of the 54 members) take 10 min.
+    cnn_epochs: int = 150
     cnn_channels: tuple[int, ...] = tuple(range(2, 31, 2)) + (40, 50, 60)
     seeds: tuple[int, ...] = (0, 1, 2)
     label_noise: float = 0.15  # paper: 15 % of training labels replaced by a uniform class
@@ -56,7 +59,7 @@ class DoubleDescentAblationSettings:
     """Settings of the double-descent ablations (seed report 2.1): 2-hidden-layer MLP
     of ``width`` units with ``label_noise`` unless the ablation varies it."""
 
-    epochs: int = 200  # shorter than the chapter's 500 to keep every ablation in minutes
+    epochs: int = 150  # shorter than the chapter's to keep every ablation in a few minutes
     width: int = 64  # near the interpolation threshold of the noisy 2-layer MLP
     label_noise: float = 0.15
     n_layers: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
@@ -99,7 +102,7 @@ class MetalearnActivationSettings:
     # Paper: 301 outer steps, about an hour on a CPU. One outer step takes ~9 s on 2 CPU
     # cores (one unroll of 301 steps); the first 40 steps hold most of the gain in the
     # authors' log (test accuracy 48.6 -> 64 of its final ~68).
-    outer_steps: int = 40
+    outer_steps: int = 30
     inner_steps: int = 301
     meta_loss_last: int = 200
     hidden: int = 128
@@ -108,8 +111,8 @@ class MetalearnActivationSettings:
     knots: tuple[float, ...] = tuple(float(k) for k in range(-5, 6))  # the piecewise-linear fit's knots
     # Ablations: shorter outer schedules (seed report 2.3 ran the chapter's 301 steps).
     ablation_outer_steps: int = 4
-    mus: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.9, 1.0)
-    hidden_sizes: tuple[int, ...] = (50, 100, 200, 400, 500)
+    mus: tuple[float, ...] = (0.3, 0.4, 0.5, 0.7, 1.0)
+    hidden_sizes: tuple[int, ...] = (50, 100, 200, 400)  # seed report: 50, 100, 200 (400 ran out of memory)
     hidden_outer_steps: int = 2  # the widest members cost ~4x the chapter's per step
     # A stack whose hidden units (members x width) exceed this keeps the unroll's state every
     # checkpoint_every steps: unchecked, 128 units take ~4.7 GB of graph, 7 x 128 ~33 GB (measured).
@@ -139,22 +142,22 @@ class LotterySettings:
     hidden: int = 500
     lr: float = 2e-2
     # Paper: all 100 rounds of 1501 steps: 65 min at one thread here for the 4 runs
-    # (26 ms per step of the 4-member stack). We keep every third round (with the paper's
-    # ticket round 91) and 600 steps per round: ~9 min.
-    rounds: tuple[int, ...] = paper_rounds(3)
-    round_steps: int = 600
+    # (26 ms per step of the 4-member stack). We keep every fifth round (with the paper's
+    # ticket round 91) and 500 steps per round: ~5 min.
+    rounds: tuple[int, ...] = paper_rounds(5)
+    round_steps: int = 500
     trials: tuple[int, ...] = (0, 1)
     ticket_round: int = PAPER_TICKET_ROUND
     # Paper: 6000 steps of batch 500; its logs show test accuracy at step 1000 within a point
     # of step 6000 (train accuracy is 100 % by then), and our quick profile's curves are flat
-    # from step ~250 on. 400 steps of the 30 networks take ~5 min at one thread.
-    asymptote_steps: int = 400
+    # from step ~250 on. 300 steps of the 30 networks take ~4 min at one thread.
+    asymptote_steps: int = 300
     asymptote_batch: int = 500
     asymptote_eval_every: int = 100
     adjacency_draws: int = 1000  # random masks per permutation test
     # Ablations (seed report 2.4.1-2.4.4): shorter schedules than the chapter.
     ablation_rounds: tuple[int, ...] = paper_rounds(10)
-    ablation_steps: int = 200
+    ablation_steps: int = 150
     input_noise: float = 0.5  # std of Gaussian noise added to the inputs (the data's std is ~1)
     label_noise: float = 0.2  # fraction of training labels replaced by a uniform class
     crop: tuple[int, int] = (10, 30)  # positions kept by the cropping perturbation
@@ -167,12 +170,13 @@ class SSLSettings:
     SimCLR, Adam lr 0.01, batch 100, 200 epochs, tau 0.5) and of the projection-head
     study (seed report 2.5.2)."""
 
+    n_samples: int = 5000  # signals, 80 % for training (the paper's MNIST-1D)
     epochs: int = 200
     seeds: tuple[int, ...] = (0, 1, 2)
-    eval_every: int = 40  # epochs between the kNN and linear probes during training (authors: 10)
+    eval_every: int = 50  # epochs between the kNN and linear probes during training (authors: 10)
     tsne_samples: int = 2000  # training signals in the t-SNE maps (authors: all 4000)
     # Projection-head study: shorter training (one model takes ~2 min per 100 epochs here).
-    head_epochs: int = 50
+    head_epochs: int = 40
     head_seeds: tuple[int, ...] = (0, 1)
     head_depths: tuple[int, ...] = (0, 1, 2, 3)  # hidden layers of the head
     head_widths: tuple[int, ...] = (32, 125, 512)
@@ -188,8 +192,8 @@ class PoolingSettings:
     seeds: tuple[int, ...] = (0, 1, 2)
     # Paper: 6000 steps. The 18 sizes x seeds of one method cost 60-110 ms per stacked step
     # at one thread here (3-6 ms per model), so 6000 steps of all five methods would take
-    # ~35 min; 3000 (6 epochs at 50k, 300 at 1k) take half.
-    steps: int = 3000
+    # ~35 min; 2000 (4 epochs at 50k, 200 at 1k) take a third.
+    steps: int = 2000
     lr: float = 1e-2
     eval_every: int = 500
 
@@ -230,17 +234,17 @@ PROFILES: dict[str, Profile] = {
         lottery=LotterySettings(hidden=32, rounds=(0, 50, 91), round_steps=20, asymptote_steps=20,
                                 asymptote_batch=100, asymptote_eval_every=10, adjacency_draws=50,
                                 ablation_rounds=(0, 91), ablation_steps=10),
-        ssl=SSLSettings(epochs=1, seeds=(0, 1), eval_every=1, tsne_samples=200, head_epochs=1, head_seeds=(0,),
+        ssl=SSLSettings(n_samples=1000, epochs=1, seeds=(0, 1), eval_every=1, tsne_samples=200, head_epochs=1, head_seeds=(0,),
                         head_depths=(0, 1), head_widths=(125,), head_out_dims=(16,)),
         pooling=PoolingSettings(sizes=(200, 500), seeds=(0, 1), steps=20, eval_every=10),
     ),
     "quick": Profile(
         name="quick",
         dataset=DatasetSettings(tsne_samples=1000),
-        classification=ClassificationSettings(steps=1500, eval_every=250, seeds=(0, 1, 2)),
-        double_descent=DoubleDescentSettings(epochs=30, mlp_widths=PAPER_MLP_WIDTHS[::2], cnn_epochs=15,
+        classification=ClassificationSettings(steps=1000, eval_every=250),
+        double_descent=DoubleDescentSettings(epochs=25, mlp_widths=PAPER_MLP_WIDTHS[::2], cnn_epochs=12,
                                              cnn_channels=(2, 4, 8, 12, 16, 20, 24, 30, 40, 60), eval_epochs=5),
-        dd_ablations=DoubleDescentAblationSettings(epochs=25, noise_levels=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
+        dd_ablations=DoubleDescentAblationSettings(epochs=20, noise_levels=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
                                                    widths=(4, 8, 16, 32, 64, 128, 256), eval_epochs=5),
         metalearn_lr=MetalearnLRSettings(outer_steps=15, seeds=(0, 1), grid_lrs=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7,
                                                                                   0.8, 1.0, 1.5),
@@ -250,12 +254,12 @@ PROFILES: dict[str, Profile] = {
                                                     fresh_seeds=(100, 101, 102), ablation_outer_steps=2,
                                                     mus=(0.4, 1.0), hidden_sizes=(50, 500), hidden_outer_steps=1,
                                                     checkpoint_every=10),
-        lottery=LotterySettings(rounds=paper_rounds(15), round_steps=200, asymptote_steps=150,
+        lottery=LotterySettings(rounds=paper_rounds(15), round_steps=120, asymptote_steps=100,
                                 asymptote_eval_every=25, adjacency_draws=200, ablation_rounds=paper_rounds(30),
-                                ablation_steps=80),
-        ssl=SSLSettings(epochs=20, seeds=(0, 1), eval_every=5, tsne_samples=1000, head_epochs=10,
+                                ablation_steps=50),
+        ssl=SSLSettings(epochs=12, seeds=(0, 1), eval_every=4, tsne_samples=1000, head_epochs=6,
                         head_depths=(0, 1, 3), head_widths=(32, 125), head_out_dims=(16, 64)),
-        pooling=PoolingSettings(sizes=(1000, 5000, 20000), seeds=(0, 1), steps=1000, eval_every=250),
+        pooling=PoolingSettings(sizes=(1000, 5000, 20000), seeds=(0, 1), steps=600, eval_every=200),
     ),
     "full": Profile(name="full"),
 }

@@ -6,8 +6,14 @@
 """
 from __future__ import annotations
 
+import argparse
+import json
+import time
+from datetime import datetime, timezone
+
 from .files import atomic_write_text
-from .results import load_results, repo_root
+from .profiles import get_profile
+from .results import EXECUTION_FILE, git_commit, load_results, repo_root, results_dir
 from .scorecard import VERDICTS, write_scorecard
 
 
@@ -70,10 +76,36 @@ def status_page(results: dict[str, dict], profile: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def record_execution(profile: str, results: dict[str, dict], started: float, jobs: int, threads: int) -> dict:
+    """The wall time of the ``make execute`` that started at ``started`` (Unix seconds),
+    written to ``results/<profile>/execution.json`` when it (re)computed any notebook;
+    otherwise the stored record of the last one that did (empty when none is stored)."""
+    path = results_dir(profile) / EXECUTION_FILE
+    ran = [name for name, doc in results.items()
+           if datetime.fromisoformat(doc.get("provenance", {}).get("finished", "1970-01-01T00:00:00+00:00")).timestamp()
+           >= started]
+    if not ran:
+        return json.loads(path.read_text()) if path.exists() else {}
+    record = {"profile": profile, "wall_s": round(time.time() - started, 1), "jobs": jobs, "threads": threads,
+              "notebooks_run": len(ran), "notebooks": len(results), "git_commit": git_commit(),
+              "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    atomic_write_text(path, json.dumps(record, indent=1) + "\n")
+    return record
+
+
 def main(argv: list[str]) -> None:
-    profile = argv[0] if argv else "quick"
+    """``main([profile, --started UNIX_S, --jobs N, --threads N])``, what ``make execute`` runs."""
+    parser = argparse.ArgumentParser(prog="report")
+    parser.add_argument("profile", nargs="?", default="quick")
+    parser.add_argument("--started", type=float, help="when `make execute` started (Unix seconds)")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=0)
+    args = parser.parse_args(argv)
+    profile = get_profile(args.profile).name
     rows = write_scorecard(profile)
     results = load_results(profile)
+    if args.started is not None:
+        record_execution(profile, results, args.started, args.jobs, args.threads)
     folder = repo_root() / "book" / "generated"
     atomic_write_text(folder / "scorecard.md", scorecard_page(rows, profile))
     atomic_write_text(folder / "summary.md", summary_snippet(rows, profile))

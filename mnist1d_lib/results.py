@@ -267,7 +267,10 @@ class Run:
         return self.path
 
 
+EXECUTION_FILE = "execution.json"  # the last `make execute` (see report.record_execution), not a notebook
+
+
 def load_results(profile: str) -> dict[str, dict]:
     """All notebook results of a profile, by notebook name."""
     folder = results_dir(get_profile(profile).name)
-    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
+    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json")) if p.name != EXECUTION_FILE}

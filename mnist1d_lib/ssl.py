@@ -198,7 +198,7 @@ def chapter_computation(settings, device: str):
     config = {"settings": settings}
 
     def compute():
-        data = make_dataset()
+        data = make_dataset(num_samples=settings.n_samples)
         train = ContrastiveConfig(epochs=settings.epochs, eval_every=settings.eval_every)
         pick = np.random.default_rng(0).permutation(len(data.y))[: settings.tsne_samples]
         variants = []
@@ -238,7 +238,7 @@ def head_computation(settings, device: str):
     config = {"settings": settings, "heads": configs}
 
     def compute():
-        data = make_dataset()
+        data = make_dataset(num_samples=settings.n_samples)
         train = ContrastiveConfig(epochs=settings.head_epochs, eval_every=settings.head_epochs)
         rows = []
         for head in configs:

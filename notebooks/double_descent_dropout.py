@@ -22,7 +22,7 @@
 # the dropout rate, so no dropout is best (the report reads this as underfitting).
 #
 # **How we test it.** The two-hidden-layer MLP of `settings.width` units with 15 %
-# label noise (the chapter's optimiser, 200 epochs at `full`) and dropout after each
+# label noise (the chapter's optimiser, 150 epochs at `full`) and dropout after each
 # hidden layer at rates 0 to 0.5; every rate and
 # seed trains in one stacked model (each member has its own rate).
 
