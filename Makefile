@@ -1,6 +1,6 @@
 # MNIST-1D reproducibility book.
 #   make book                     execute every notebook (quick profile, CPU) and build the HTML book
-#   make test                     unit tests, smoke execution of every notebook, book build
+#   make test                     unit tests, smoke execution of every notebook, book build, browser check
 #   make execute PROFILE=full DEVICE=cuda
 # Only notebooks whose source or library changed are re-executed. They run JOBS at a time
 # (default: one per CPU core, each with THREADS = cores / JOBS threads), longest first.
@@ -24,10 +24,17 @@ MAKEFLAGS += -j$(JOBS)
 export OMP_NUM_THREADS := $(THREADS)
 STARTED := $(shell date +%s)
 
-.PHONY: setup execute book test sync clean always
+.PHONY: setup browser execute book check-book test sync clean always
 .DELETE_ON_ERROR:
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed browser
+
+# Debian's Chromium and its driver, for the real-browser check of the built book
+# (tests/test_notebooks.py, `make check-book`). Needs root and apt-get; elsewhere the check is skipped.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) || \
+	  echo "could not install chromium and chromium-driver: the browser check of the book will be skipped"
 
 # torch is pinned to the CPU wheel: a looser spec pulls a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml
@@ -53,6 +60,10 @@ book: execute
 	cp $(EXECUTED) book/executed/
 	$(BIN)/jupyter-book build . --path-output $(BOOK_DIR) -W -n --keep-going
 	@echo "book: $(BOOK_DIR)/_build/html/index.html"
+
+# Open every page of the last built book in headless Chromium (screenshots in _build/screenshots/).
+check-book: $(VENV)/.installed
+	$(BIN)/python tools/browser_check.py $(BOOK_DIR)/_build/html --screenshots _build/screenshots
 
 test: $(VENV)/.installed
 	$(BIN)/pytest -q

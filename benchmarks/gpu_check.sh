@@ -5,7 +5,7 @@
 #   3. the notebooks named as arguments at the full profile on CUDA, one after another and timed,
 #      each within what is left of DEADLINE seconds (counted from the start).
 # Notebooks run as plain Python scripts (their py:percent source, with the parameters cell set),
-# so the machine needs only the library's own dependencies; mnist1d travels as a wheel in .whl/.
+# so the machine needs only the library's own dependencies; mnist1d and jupytext travel as wheels in .whl/.
 # Results land in results/<profile>/ as usual; logs, timings and a tarball of the results go to $OUT.
 #
 #   OUT=/tmp/out DEADLINE=480 bash benchmarks/gpu_check.sh metalearn_afunc double_descent
@@ -13,12 +13,13 @@ set -u
 OUT=${OUT:?set OUT to a folder for the logs}
 DEADLINE=${DEADLINE:-480}
 start=$(date +%s)
-python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/mnist1d-*.whl || exit 1
+python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl || exit 1  # mnist1d, jupytext (imported by the tests)
 export PYTHONPATH=$PWD:/tmp/site PYTHONUNBUFFERED=1 MPLBACKEND=Agg MNIST1D_CACHE=/tmp/mnist1d_cache
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$OUT/device.txt"
 python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())' | tee -a "$OUT/device.txt"
 
-timeout 120 python3 -m pytest -q -m "not notebooks" -p no:cacheprovider tests 2>&1 | tail -5 | tee "$OUT/tests.txt"
+timeout 120 python3 -m pytest -q -m "not notebooks" -p no:cacheprovider tests > "$OUT/tests.txt" 2>&1
+tail -5 "$OUT/tests.txt"
 
 run_notebook() {  # run_notebook PROFILE NAME: execute notebooks/NAME.py on CUDA at PROFILE
   (cd notebooks && sed -e "s/^profile = \"quick\"/profile = \"$1\"/" -e 's/^device = "cpu"/device = "cuda"/' \

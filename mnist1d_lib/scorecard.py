@@ -162,7 +162,7 @@ def _metalearn_claims() -> list[Claim]:
               "RMSprop decay mu = 1 (no adaptation: plain SGD at lr 0.01) is worst by more than 10 points "
               f"(seed report 2.3.1: 30.4 % against 64-68 %; {short})", True),
         Claim("metalearn_afunc_hidden/acc_rises_with_width", "metalearn_afunc_hidden",
-              "test accuracy rises with the hidden size, 50 to 500: Spearman correlation >= 0.9 "
+              "test accuracy rises with the hidden size, 50 to 400: Spearman correlation >= 0.9 "
               f"(seed report 2.3.2, 50-200 only: 59.4, 63.4, 69.0; {short})", True),
         Claim("metalearn_afunc_hidden/graph_mb_widest", "metalearn_afunc_hidden",
               "peak autograd graph (MB) of the widest inner MLP's unroll, with checkpointing (seed report 2.3.2: "
@@ -226,21 +226,21 @@ def _lottery_claims() -> list[Claim]:
 
 def _ssl_and_pooling_claims() -> list[Claim]:
     return [
-        Claim("ssl/probe_before_projector", "ssl",
+        Claim("self_supervised/probe_before_projector", "self_supervised",
               "linear-probe test accuracy (%) of H, the encoder output before the projector, probe run to "
               "convergence (Fig. 8: 82; authors' notebook 82.1, probe with tol 1e-2; tolerance 3)", 82.0, 3.0),
-        Claim("ssl/pixel_probe", "ssl",
+        Claim("self_supervised/pixel_probe", "self_supervised",
               "the same probe on the raw signals (Fig. 8: 33; authors' notebook 32.8; tolerance 1)", 32.8, 1.0),
-        Claim("ssl/knn_output", "ssl",
+        Claim("self_supervised/knn_output", "self_supervised",
               "kNN (k=10, cosine) test accuracy (%) on the projector output Z after training (authors' notebook "
               "74.1; tolerance 3)", 74.1, 3.0),
-        Claim("ssl/peak_mid_network", "ssl",
+        Claim("self_supervised/peak_mid_network", "self_supervised",
               "the probe accuracy peaks before the last layer, for the default, deep and no projector "
               "(Fig. 8; one value per variant and seed)", True),
-        Claim("ssl/isolated_digits", "ssl",
+        Claim("self_supervised/isolated_digits", "self_supervised",
               "how many of the paper's isolated t-SNE clusters (digits 0, 3, 6, 8) are among the 4 digits with "
               "the highest class silhouette in Z (Fig. 8: 4; tolerance 1)", 4.0, 1.0),
-        Claim("ssl_projector/head_lowers_probe", "ssl_projector",
+        Claim("self_supervised_projector/head_lowers_probe", "self_supervised_projector",
               "the probe reads more from H (before the head) than from Z (after it), for every head depth, width "
               "and output size (seed report 2.5.2; shorter training; ours)", None),
         Claim("pooling/helps_low_data", "pooling",
@@ -277,6 +277,200 @@ CLAIMS: list[Claim] = [
     *_ssl_and_pooling_claims(),
 ]
 CLAIMS_BY_ID = {c.claim_id: c for c in CLAIMS}
+
+# Why we believe our measurement differs from the paper's, per claim, from the chapters'
+# texts; the book's differences page shows the entry of every claim that is partial or
+# not reproduced (claims that turn out reproduced never show theirs).
+EXPLANATIONS = {
+    "classification/shuffled/gru/test_acc":
+        "The authors' own public-notebook run of the same code gave 53.3 at step 6000, below Table 1's 57 ± 2; "
+        "the chapter reads Table 1 as coming from other runs (selection or a different step count). Our "
+        "mini-batches are also shuffled epochs, not the notebook's fixed order.",
+    "classification/nonlinear_train_acc_100":
+        "The chapter notes that on feature-shuffled data the CNN and GRU do not always reach 100 % train accuracy "
+        "within 6000 steps, so the paper's statement holds for original data only; the claim needs 100 % for "
+        "every seed, model and dataset.",
+    "double_descent/cnn_noisy/peak_channels":
+        "For time, the CNN trains 150 epochs (paper 500) over channels 2-30, then 40, 50, 60 (paper up to 100). "
+        "The chapter says fewer epochs fit less, moving the interpolation threshold and the peak to more channels, "
+        "so the position is not comparable with the paper's 18-20.",
+    "double_descent/cnn_noisy/peak_at_threshold":
+        "No explanation found in the chapter: it expects this claim to survive the shorter CNN schedule (150 epochs, "
+        "channels up to 60). It notes that fewer epochs move the threshold to more channels; the "
+        "code counts a seed with no width at 0 % train error as a miss.",
+    "double_descent_dropout/no_dropout_best":
+        "The chapter expects regularisation could help here: the ablation's width (64) sits near the interpolation "
+        "threshold under 15 % label noise, where double descent peaks. The seed report states neither width, "
+        "schedule nor dropout placement; ours is dropout after each hidden ReLU, 150 epochs.",
+    "metalearn_lr_hidden/saturates":
+        "No explanation found in the chapter. The ablation runs the chapter's 50 outer steps from the low start "
+        "0.15, and the saturation test (last two blocks of 10 steps within 5 %) is ours; the seed report states "
+        "neither a step count nor a criterion.",
+    "metalearn_lr_stability/largest_stable_meta_lr":
+        "The seed report blew up already at 0.3, the paper's own meta learning rate; with the authors' settings "
+        "the chapter sees no blow-up at 0.3 and concludes that the seed report's implementation likely differed, "
+        "in a way it does not state.",
+    "metalearn_afunc/learned_acc":
+        "The full profile runs 30 outer steps instead of 301 (about 9 s each on a 2-core CPU); the authors' "
+        "log is near 64 % by step 40 of a final 68 %. We also retrain from 5 fresh seeds and test on the whole "
+        "test set without noise.",
+    "metalearn_afunc/piecewise_fit_acc":
+        "The fit is of a curve metalearned for 30 outer steps instead of 301, and it is scored from 5 fresh seeds "
+        "on the whole test set without hidden noise, where the paper's 66.4 is one training read on the first 500 "
+        "test signals.",
+    "metalearn_afunc/n_extrema":
+        "With 30 outer steps instead of 301 the learned curve may stay close to its monotonic ELU start (the "
+        "ablation chapters note this for short schedules), and we count extrema with a stated 0.02 turn threshold, "
+        "where the paper counts two by eye.",
+    "metalearn_afunc_hidden/acc_rises_with_width":
+        "This ablation metalearns only 2 outer steps (seed report: the chapter's 301) over sizes 50-400 (seed "
+        "report 50-200), so the chapter reads its accuracies as mostly the inner MLP's capacity. Our criterion "
+        "(Spearman at least 0.9 per fresh seed) fails if two neighbouring sizes swap.",
+    "lottery/shuffled_worse_than_dense":
+        "The paper's gap is small: the authors' log puts the ticket only 1-2 points below the dense network on "
+        "shuffled data (63.7 and 61.9 against 64.9 and 64.2). Our search is coarser (every 5th round, 500 steps "
+        "not 1501) and retraining lasts 300 steps, not 6000.",
+    "lottery_schedule/linear_not_worse":
+        "No explanation found in the chapter. The ablation uses 11 rounds of 150 steps (paper: 100 rounds of "
+        "1501), and the main chapter warns that coarser pruning steps may give weaker tickets at high sparsity; "
+        "the seed report gives no numbers.",
+    "lottery_init/xavier_within_2_points":
+        "No explanation found in the chapter. The ablation's schedule is short (11 rounds of 150 steps instead of "
+        "100 of 1501), and the 2-point bound is our reading of the seed report's 'not much difference', which "
+        "gives no number.",
+    "self_supervised/knn_output":
+        "No explanation specific to the kNN accuracy found in the chapter. Its listed differences are several "
+        "seeds, each with its own weights, batch order and augmentations, against the authors' single run "
+        "(74.1), and probes every 50 epochs instead of every 10.",
+    "pooling/gap_low_data":
+        "The full profile trains 2000 steps instead of 6000 (200 epochs at 1k), on nested subsets of one generated "
+        "set instead of a new dataset per size, and over seeds with different initial weights; the authors' 18.0 "
+        "is a single run with seed 0.",
+
+    "classification/logistic/test_acc":
+        "No explanation specific to logistic regression found in the chapter. Its general note: Table 1 seems to "
+        "come from runs other than the public notebook's (whose own run gave 31.5 against 32 ± 1), and our "
+        "mini-batches are shuffled epochs, not a fixed order.",
+    "classification/shuffled/logistic/test_acc":
+        "No explanation specific to logistic regression found in the chapter. Its general note: Table 1 seems to "
+        "come from runs other than the public notebook's (whose own run gave 31.5 against 32 ± 1), and our "
+        "mini-batches are shuffled epochs, not a fixed order.",
+    "classification/mlp/test_acc":
+        "The chapter cites the MLP as an entry where the authors' own notebook run (65.1 at step 6000) falls below "
+        "Table 1's 68 ± 2, and reads Table 1 as coming from other runs (selection or a different step count); our "
+        "batches are shuffled epochs, not a fixed order.",
+    "classification/shuffled/mlp/test_acc":
+        "The authors' own notebook run gave 66.0 at step 6000 against Table 1's 68 ± 2; the chapter reads Table 1 "
+        "as coming from other runs (selection or a different step count). Our mini-batches are shuffled epochs, "
+        "not a fixed order.",
+    "classification/cnn/test_acc":
+        "The authors' own notebook run gave 92.3 at step 6000 against Table 1's 94 ± 2; the chapter reads Table 1 "
+        "as coming from other runs (selection or a different step count). Our mini-batches are shuffled epochs, "
+        "not a fixed order.",
+    "classification/shuffled/cnn/test_acc":
+        "The authors' own notebook run gave 58.7 at step 6000 against Table 1's 56 ± 2, and the chapter reads "
+        "Table 1 as coming from other runs; it also notes the CNN does not always reach 100 % train accuracy on "
+        "shuffled data within 6000 steps.",
+    "classification/gru/test_acc":
+        "The authors' own notebook run gave 89.1 at step 6000 against Table 1's 91 ± 2; the chapter reads Table 1 "
+        "as coming from other runs (selection or a different step count). Our mini-batches are shuffled epochs, "
+        "not a fixed order.",
+    "classification/shuffle_drop_cnn_gru":
+        "No explanation specific to this gap found in the chapter. It rests on the CNN and GRU entries, which the "
+        "chapter reads as coming from runs other than the public notebook's (drops of 33.6 and 35.8); on "
+        "shuffled data these models may not reach 100 % train accuracy.",
+    "classification/mlp_best_shuffled":
+        "No explanation found in the chapter. Table 1's margin is 68 against 56 and 57; the authors' own notebook "
+        "run has 66.0 against 58.7 (CNN) and 53.3 (GRU), and the chapter reads Table 1 as coming from other runs.",
+    "double_descent/mlp_noisy/peak_width":
+        "The full profile trains 400 epochs instead of 500 (the chapter says the noisy MLPs interpolate well "
+        "before either), and we locate the peak per seed, each with its own draw of noisy labels, where the paper "
+        "shows one run (peak ~50, notebook 47-61).",
+    "double_descent/mlp_noisy/peak_at_threshold":
+        "No explanation found in the chapter. It lists 400 epochs instead of 500 and a threshold and peak located "
+        "per seed, each seed with its own noisy labels, where the paper shows a single run.",
+    "double_descent/mlp_clean/no_peak":
+        "No explanation found in the chapter. It notes that the authors' notebook trained its 'clean' curve on the "
+        "noisy labels too (a shallow copy), so the paper's clean curve is no like-for-like reference; ours uses "
+        "clean labels, 400 epochs and our 2-point threshold.",
+    "double_descent_depth/peak_at_2_layers":
+        "The seed report used one run and did not state its width or schedule; we use width 64, near the "
+        "two-layer interpolation threshold, 150 epochs (the chapter's 400 shortened) and several seeds.",
+    "double_descent_label_noise/test_error_rises":
+        "The seed report's width and schedule are not stated; ours are width 64 and 150 epochs, and 'rises' is "
+        "our per-seed Spearman correlation of at least 0.9 over noise levels 0 to 0.5.",
+    "metalearn_lr/converged_lr":
+        "No explanation found in the chapter beyond seeding: each outer step's weights and batches are seeded by "
+        "seed plus step, where the authors' notebook draws weights from the global random state and walks the "
+        "data in order; the paper's 0.62 is one run.",
+    "metalearn_lr/starts_agree":
+        "No explanation found in the chapter beyond seeding (weights and batches seeded per outer step, where the "
+        "authors draw from the global random state and walk the data in order); the 10 % agreement criterion is "
+        "ours, and the paper shows one run.",
+    "metalearn_lr_init/starts_converge":
+        "No explanation found in the chapter. Starts range from 0.05 to 2.5 over the chapter's 50 outer steps; "
+        "those that diverge are left out, and 'the same rate' is our 10 % criterion, where the seed report shows "
+        "curves without a number.",
+    "metalearn_afunc/beats_relu_elu_swish":
+        "The full profile metalearns 30 outer steps instead of 301, and we retrain every activation from 5 fresh "
+        "seeds on the whole test set without noise, where the paper trains each once; the chapter says the "
+        "'+5 points' then stands or falls against seed noise.",
+    "metalearn_afunc/non_monotonic":
+        "With 30 outer steps instead of 301 the learned curve may stay close to its monotonic ELU start (the "
+        "ablation chapters note this for short schedules), and turns under our 0.02 threshold do not count as "
+        "extrema.",
+    "metalearn_afunc_mu/mu_1_worst":
+        "This ablation metalearns 4 outer steps (seed report: 301); the chapter notes that with so short a "
+        "schedule the activations stay close to their start, so accuracy mostly measures the inner optimiser. "
+        "The 10-point margin and the fresh-seed retraining are ours.",
+    "metalearn_afunc_noise/no_effect":
+        "This ablation metalearns 4 outer steps (seed report: 301) and retrains from fresh seeds; the 2-point "
+        "bound is our reading of the seed report's 67.4 against 67.6. The chapter offers no further explanation.",
+    "lottery/ticket_beats_random_high_sparsity":
+        "Our search keeps every 5th of the paper's 100 rounds, with 500 steps per round instead of 1501; the "
+        "chapter notes that pruning several percent of the weights per round instead of 1 % may give slightly "
+        "weaker tickets at the highest sparsities.",
+    "lottery/ticket_beats_dense":
+        "Our search keeps every 5th of the paper's 100 rounds (including the ticket round 91), with 500 steps "
+        "per round instead of 1501; the chapter notes that coarser pruning may give slightly weaker tickets at "
+        "the highest sparsities.",
+    "lottery/asymptote_acc_92":
+        "Retraining lasts 300 steps of batch 500 instead of 6000 (the authors' logs are within a point of their "
+        "final value by step 1000), and the ticket comes from a coarser search: every 5th round, 500 steps per "
+        "round instead of 1501.",
+    "lottery/flipped_acc":
+        "Retraining lasts 300 steps of batch 500 instead of 6000 (the authors' logs are within a point of their "
+        "final value by step 1000), and the ticket comes from a coarser search: every 5th round, 500 steps per "
+        "round instead of 1501.",
+    "lottery/reinit_beats_dense":
+        "No explanation found in the chapter beyond its schedule: a coarser search (every 5th round, 500 steps "
+        "per round instead of 1501) and 300 retraining steps instead of 6000.",
+    "self_supervised/probe_before_projector":
+        "Our probe runs to convergence, where the authors' tol=1e-2 stops early and depends on the scikit-learn "
+        "version; and the paper's 82 % is one run (the authors' second gave 81.5), against our mean over seeds "
+        "with their own weights, batches and augmentations.",
+    "self_supervised/pixel_probe":
+        "Our probe runs to convergence (scikit-learn's default tolerance, up to 5000 iterations), where the "
+        "authors' tol=1e-2 stops L-BFGS after about 11 iterations; the chapter gives no other reason for the "
+        "pixel baseline.",
+    "self_supervised/peak_mid_network":
+        "No explanation found in the chapter. It checks every projector variant and seed separately, with a probe "
+        "run to convergence, where the paper shows one run per variant.",
+    "self_supervised/isolated_digits":
+        "We measure isolation as each digit's cosine silhouette in Z, over several seeds, instead of reading the "
+        "paper's single t-SNE map by eye; the chapter gives no further explanation.",
+    "pooling/helps_low_data":
+        "The full profile trains 2000 steps instead of 6000 (200 epochs at 1k), on nested subsets of one generated "
+        "set instead of a new dataset per size, and over seeds with different initial weights where the authors "
+        "ran one (seed 0).",
+    "pooling/gap_shrinks":
+        "The full profile trains 2000 steps instead of 6000 (200 epochs at 1k, only 4 at 50k), on nested subsets "
+        "of one generated set, over several seeds; the paper's margins come from single runs with seed 0.",
+    "pooling/gap_high_data":
+        "At 50k the full profile's 2000 steps are only 4 epochs (the paper's 6000: 12), the sizes are nested "
+        "subsets of one generated set, and the authors' 0.8 is a single run with seed 0, against our mean over "
+        "seeds.",
+}
 
 
 def _fmt(value) -> str:

@@ -58,11 +58,11 @@ def chapter_measurements(result: dict) -> dict[str, list]:
     h_index = variant(result, "default")["layers"].index("conv3 (H)")
     peak_mid = [bool(np.argmax(p[1:]) < len(p) - 2) for v in result["variants"] for p in np.asarray(v["probes"])]
     return {
-        "ssl/probe_before_projector": default[:, h_index].tolist(),
-        "ssl/pixel_probe": default[:, 0].tolist(),
-        "ssl/knn_output": np.asarray(variant(result, "default")["history"]["knn_acc"])[:, -1].tolist(),
-        "ssl/peak_mid_network": peak_mid,
-        "ssl/isolated_digits": [len(set(d) & set(PAPER_ISOLATED)) for d in isolated_digits(result)],
+        "self_supervised/probe_before_projector": default[:, h_index].tolist(),
+        "self_supervised/pixel_probe": default[:, 0].tolist(),
+        "self_supervised/knn_output": np.asarray(variant(result, "default")["history"]["knn_acc"])[:, -1].tolist(),
+        "self_supervised/peak_mid_network": peak_mid,
+        "self_supervised/isolated_digits": [len(set(d) & set(PAPER_ISOLATED)) for d in isolated_digits(result)],
     }
 
 
@@ -86,6 +86,6 @@ def head_results(run, settings, device: str) -> tuple[list[dict], pd.DataFrame]:
     """Train (or load) the projection-head study in ``run``, record its measurement, and
     return its rows and table."""
     rows = run.compute("heads", *ssl.head_computation(settings, device))
-    record_measurements(run, {"ssl_projector/head_lowers_probe": [bool(b > a) for r in rows
+    record_measurements(run, {"self_supervised_projector/head_lowers_probe": [bool(b > a) for r in rows
                                                                    for b, a in zip(r["before_head"], r["after_head"])]})
     return rows, head_table(rows)

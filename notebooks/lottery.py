@@ -131,7 +131,7 @@ m1.scorecard.verdict_table(run.metrics, "lottery")
 # - **Schedule.** The `full` profile keeps every fifth round of the paper's 100,
 #   including the ticket round 91. Each round trains for 500 steps instead of 1501.
 #   At the paper's settings the four runs of the search take about 65 minutes at one
-#   thread of this CPU (measured per step). Pruning about 3 % of the weights per round
+#   thread of this CPU (measured per step). Pruning about 5 % of the weights per round
 #   instead of 1 % may give slightly weaker tickets at the highest sparsities.
 # - **Asymptote runs** train for 300 steps of batch 500 in `full` (paper: 6000). In the
 #   authors' logs, test accuracy at step 1000 is within a point of step 6000, and train

@@ -1,3 +1,8 @@
+import os
+import subprocess
+import types
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -41,3 +46,17 @@ def small(data, n_train=500, n_test=200):
     """A small slice of the data for fast training tests."""
     return m1.data.Dataset(x=data.x[:n_train], y=data.y[:n_train], x_test=data.x_test[:n_test],
                            y_test=data.y_test[:n_test], t=data.t)
+
+
+@pytest.fixture(scope="session")
+def smoke_book(tmp_path_factory):
+    """`make book PROFILE=smoke` into a temporary folder, once per test session:
+    ``returncode``, ``stdout``, ``stderr``, ``results`` (the results folder) and ``html``."""
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path_factory.mktemp("smoke_book")
+    env = dict(os.environ, MNIST1D_RESULTS=str(out / "results"))
+    done = subprocess.run(
+        ["make", "book", "PROFILE=smoke", f"EXEC_DIR={out / 'executed'}", f"BOOK_DIR={out / 'book'}"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=1200)
+    return types.SimpleNamespace(returncode=done.returncode, stdout=done.stdout, stderr=done.stderr,
+                                 results=out / "results", html=out / "book" / "_build" / "html")

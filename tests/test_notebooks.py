@@ -1,7 +1,6 @@
 """The notebooks as a whole: pairing, table of contents, and a smoke run of the book."""
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
+import browser_check  # noqa: E402
 import notebook_pairs  # noqa: E402
 
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.py"))
@@ -49,16 +49,35 @@ def test_every_notebook_has_a_parameters_cell():
 
 
 @pytest.mark.notebooks
-def test_smoke_profile_executes_every_notebook_and_builds_the_book(tmp_path):
+def test_smoke_profile_executes_every_notebook_and_builds_the_book(smoke_book):
     """`make book PROFILE=smoke`: papermill runs each notebook, then jupyter-book -W."""
-    env = dict(os.environ, MNIST1D_RESULTS=str(tmp_path / "results"))
-    result = subprocess.run(
-        ["make", "book", "PROFILE=smoke", f"EXEC_DIR={tmp_path / 'executed'}", f"BOOK_DIR={tmp_path / 'book'}"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    assert smoke_book.returncode == 0, smoke_book.stdout[-3000:] + smoke_book.stderr[-5000:]
     for name in NOTEBOOKS:
-        doc = json.loads((tmp_path / "results" / "smoke" / f"{name}.json").read_text())
+        doc = json.loads((smoke_book.results / "smoke" / f"{name}.json").read_text())
         assert doc["profile"] == "smoke" and doc["metrics"], name
-        assert (tmp_path / "book" / "_build" / "html" / "book" / "executed" / f"{name}.html").exists()
-    scorecard = (tmp_path / "results" / "smoke" / "scorecard.csv").read_text()
+        assert (smoke_book.html / "book" / "executed" / f"{name}.html").exists()
+    scorecard = (smoke_book.results / "smoke" / "scorecard.csv").read_text()
     assert scorecard.startswith("claim_id,section,description,paper,reproduced,spread,n_seeds,verdict")
+    for page in ("scorecard", "differences", "status"):
+        assert (smoke_book.html / "book" / "generated" / f"{page}.html").exists(), page
+    assert (smoke_book.html / "book" / "references.html").exists()
+    execution = json.loads((smoke_book.results / "smoke" / "execution.json").read_text())
+    assert execution["notebooks_run"] == len(NOTEBOOKS) and execution["wall_s"] > 0
+
+
+@pytest.mark.notebooks
+def test_every_page_of_the_book_works_in_a_real_browser(smoke_book):
+    """Headless Chromium opens every page of the smoke book: no failed request, no
+    unrendered image, no console error, no broken internal link or anchor, no traceback,
+    warning or printed dict. Screenshots of the landing page and a chapter go to _build/screenshots/."""
+    missing = browser_check.browser_available()
+    if missing:
+        message = f"missing {missing}: `make browser` installs Chromium and its driver"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    assert smoke_book.returncode == 0, "the book did not build"
+    screenshots = ROOT / "_build" / "screenshots"
+    assert browser_check.check_book(smoke_book.html, screenshots) == {}
+    for name in browser_check.SCREENSHOTS:
+        assert (screenshots / name).stat().st_size > 10_000, name

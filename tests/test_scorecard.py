@@ -1,4 +1,6 @@
 import csv
+import json
+import time
 
 import pytest
 
@@ -63,13 +65,56 @@ def test_report_writes_the_book_pages(results_tmp, tmp_path, monkeypatch):
     run.record("dataset/frozen_equal", True)
     run.record("dataset/knn_pixel_acc", 50.0)  # 9.6 points below the paper: not reproduced
     run.save()
-    m1.report.main(["smoke"])
+    m1.report.main(["smoke", "--started", "0", "--jobs", "2", "--threads", "1"])
     pages = tmp_path / "book" / "generated"
     scorecard = (pages / "scorecard.md").read_text()
     assert "| `frozen_equal` |" in scorecard and "**not reproduced**" in scorecard
-    assert "**1 reproduced**" in (pages / "summary.md").read_text()
+    summary = (pages / "summary.md").read_text()  # no committed full record here: the build is the record
+    assert "at the `smoke` profile" in summary and "1 reproduced <" in summary and "1 not reproduced </book/generated/differences>" in summary
+    differences = (pages / "differences.md").read_text()
+    assert "`dataset/knn_pixel_acc`" in differences and "`dataset/frozen_equal`" not in differences
     status = (pages / "status.md").read_text()
-    assert "| dataset | cpu" in status and "torch" in status
+    assert "{doc}`dataset </book/executed/dataset>` |" in status and "torch" in status
+    execution = json.loads((results_tmp / "smoke" / "execution.json").read_text())
+    assert execution["notebooks_run"] == 1 and execution["jobs"] == 2 and execution["wall_s"] > 0
+    assert "| `smoke` | 3 min |" in status and "1 of 1 | 2 × 1" in status
+    assert set(m1.results.load_results("smoke")) == {"dataset"}  # execution.json is not a notebook
+
+
+def test_an_execution_that_computed_nothing_keeps_the_last_record(results_tmp):
+    run = m1.results.Run("dataset", profile="smoke", device="cpu")
+    run.record("dataset/frozen_equal", True)
+    run.save()
+    results = m1.results.load_results("smoke")
+    first = m1.report.record_execution("smoke", results, started=0.0, jobs=2, threads=1)
+    assert first["notebooks_run"] == 1
+    later = m1.report.record_execution("smoke", results, started=time.time() + 60, jobs=1, threads=2)
+    assert later == first  # nothing finished after it started
+    reused = {"dataset": {**results["dataset"], "runtime_s": 2.0, "compute_s": 300.0}}
+    assert m1.report.record_execution("smoke", reused, started=0.0, jobs=1, threads=2) == first  # a cache hit
+
+
+def test_differences_page_lists_the_failed_claims_and_the_settings_read_from_the_profile():
+    rows = scorecard_rows({"x": {"metrics": {
+        "pooling/gap_low_data": {"values": [5.0, 6.0]},  # paper 18: not reproduced
+        "pooling/helps_low_data": {"values": [True, False]},  # partial
+        "pooling/gap_high_data": {"values": [0.8]}}}})  # reproduced
+    page = m1.report.differences_page(rows, "full")
+    assert "`pooling/gap_low_data`" in page and "`pooling/helps_low_data`" in page
+    assert "`pooling/gap_high_data`" not in page
+    full = m1.profiles.get_profile("full")
+    for d in m1.report.DEVIATIONS:
+        value = d.ours(full)  # every listed setting exists in the profile
+        shown = f"{len(value)} values" if isinstance(value, tuple) else str(value)
+        assert f"| {d.setting} | {d.paper} | {shown}" in page
+    assert m1.report.DEVIATIONS[0].ours(full) == full.double_descent.epochs
+
+
+def test_chapter_of_groups_ablations_under_their_chapter():
+    names = ["double_descent", "double_descent_depth", "metalearn_lr", "metalearn_lr_init", "metalearn_afunc"]
+    assert m1.report.chapter_of("double_descent_depth", names) == "double_descent"
+    assert m1.report.chapter_of("metalearn_lr_init", names) == "metalearn_lr"
+    assert m1.report.chapter_of("metalearn_afunc", names) == "metalearn_afunc"
 
 
 def test_classification_measurements_cover_the_chapters_claims():
@@ -83,3 +128,9 @@ def test_classification_measurements_cover_the_chapters_claims():
     assert measured["classification/cnn/test_acc"].tolist() == [60.0, 70.0]
     assert measured["classification/nonlinear_train_acc_100"].tolist() == [True, False] * 6
     assert measured["classification/early_stopped_gain"].tolist() == [0.0, 0.0]
+
+
+def test_explanations_belong_to_paper_claims():
+    for claim_id, text in m1.scorecard.EXPLANATIONS.items():
+        assert CLAIMS_BY_ID[claim_id].paper is not None, claim_id  # our additions need no excuse
+        assert text and "|" not in text, claim_id  # shown in a markdown table cell

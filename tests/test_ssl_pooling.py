@@ -120,10 +120,10 @@ def test_ssl_analysis_reads_a_synthetic_result():
         {"variant": "none", "layers": ["pixels", "conv1", "conv2", "conv3 (H)"],
          "probes": [[33, 82, 79, 53], [33, 70, 71, 72]], "history": {}}]}
     measured = sa.chapter_measurements(result)
-    assert measured["ssl/probe_before_projector"] == [82, 80]
-    assert measured["ssl/peak_mid_network"] == [True, True, True, False]
-    assert measured["ssl/isolated_digits"] == [3, 3]
-    assert measured["ssl/knn_output"] == [74, 72]
+    assert measured["self_supervised/probe_before_projector"] == [82, 80]
+    assert measured["self_supervised/peak_mid_network"] == [True, True, True, False]
+    assert measured["self_supervised/isolated_digits"] == [3, 3]
+    assert measured["self_supervised/knn_output"] == [74, 72]
     assert set(measured) <= set(m1.scorecard.CLAIMS_BY_ID)
     assert list(sa.guillotine_table(result).columns) == ["default", "none"]
 

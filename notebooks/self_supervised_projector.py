@@ -15,9 +15,9 @@
 # %% [markdown]
 # # Ablation: the projection head
 #
-# [Open in Colab](https://colab.research.google.com/github/mnist1d-book/mnist1d-book/blob/main/notebooks/ssl_projector.ipynb)
+# [Open in Colab](https://colab.research.google.com/github/mnist1d-book/mnist1d-book/blob/main/notebooks/self_supervised_projector.ipynb)
 #
-# Part of the [self-supervised chapter](ssl.ipynb).
+# Part of the [self-supervised chapter](self_supervised.ipynb).
 #
 # **What the seed report did (2.5.2).** It compared projection heads by the probe
 # accuracy before and after the head. It showed plots and stated no conclusion.
@@ -44,7 +44,7 @@ force = False  # recompute even when a stored result matches
 # %%
 import mnist1d_lib as m1
 
-run, settings = m1.notebook.start("ssl_projector", "ssl", profile, seed, device, force)
+run, settings = m1.notebook.start("self_supervised_projector", "ssl", profile, seed, device, force)
 m1.notebook.settings_table(settings)
 
 # %% [markdown]
@@ -63,7 +63,7 @@ run.save_figure(m1.plotting.head_figure(table), "heads")
 # ## Verdicts
 
 # %%
-m1.scorecard.verdict_table(run.metrics, "ssl_projector")
+m1.scorecard.verdict_table(run.metrics, "self_supervised_projector")
 
 # %% [markdown]
 # ## Summary

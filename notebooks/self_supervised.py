@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Self-supervised contrastive learning (Fig. 8)
 #
-# [Open in Colab](https://colab.research.google.com/github/mnist1d-book/mnist1d-book/blob/main/notebooks/ssl.ipynb)
+# [Open in Colab](https://colab.research.google.com/github/mnist1d-book/mnist1d-book/blob/main/notebooks/self_supervised.ipynb)
 #
 # **What the paper reports.** Fig. 8: SimCLR learns useful features of MNIST-1D
 # without labels. A small CNN is trained with the InfoNCE loss (tau 0.5) to match two
@@ -57,7 +57,7 @@ import numpy as np
 import mnist1d_lib as m1
 
 sa = m1.ssl_analysis
-run, settings = m1.notebook.start("ssl", "ssl", profile, seed, device, force)
+run, settings = m1.notebook.start("self_supervised", "ssl", profile, seed, device, force)
 m1.notebook.settings_table(settings)
 
 # %% [markdown]
@@ -107,7 +107,7 @@ sa.silhouette_table(result)
 # ## Verdicts
 
 # %%
-m1.scorecard.verdict_table(run.metrics, "ssl")
+m1.scorecard.verdict_table(run.metrics, "self_supervised")
 
 # %% [markdown]
 # ## Differences from the paper
@@ -128,7 +128,7 @@ m1.scorecard.verdict_table(run.metrics, "ssl")
 #
 # The verdicts give the probe accuracy before the projector, the pixel baseline, and
 # where the probe peaks for each projector variant. The last verdict is the measured
-# overlap with the paper's isolated digits. The [projection-head study](ssl_projector.ipynb)
+# overlap with the paper's isolated digits. The [projection-head study](self_supervised_projector.ipynb)
 # varies the head's depth, width and output size.
 
 # %%
