@@ -19,7 +19,7 @@ EXECUTED := $(NOTEBOOKS:%=$(EXEC_DIR)/%.ipynb)
 LIBRARY := $(wildcard mnist1d_lib/*.py)
 CORES := $(shell nproc)
 # smoke notebooks spend much of their few seconds starting up (kernel, imports): twice as many
-# jobs as cores overlap that (measured on 2 cores: 203 s against 222 s for all 25)
+# jobs as cores overlap that (measured on 2 cores: 203-211 s against 222 s for all 25)
 JOBS ?= $(if $(filter smoke,$(PROFILE)),$(shell echo $$(( 2 * $(CORES) ))),$(CORES))
 THREADS ?= $(shell echo $$(( $(CORES) / $(JOBS) > 1 ? $(CORES) / $(JOBS) : 1 )))
 MAKEFLAGS += -j$(JOBS)

@@ -13,13 +13,9 @@ pruning, mask statistics), ``m1.ssl`` with ``m1.ssl_analysis`` and ``m1.augment`
 ``m1.pooling`` with ``m1.pooling_analysis``.
 """
 import importlib
+from pathlib import Path
 
-MODULES = (
-    "augment", "baselines", "classification", "data", "double_descent", "double_descent_analysis", "files", "gru",
-    "learned_activation", "lottery", "lottery_analysis", "metalearn", "metalearn_afunc", "metalearn_analysis",
-    "metalearn_lr", "models", "notebook", "plotting", "pooling", "pooling_analysis", "probes", "profiles", "pruning",
-    "report", "results", "scorecard", "ssl", "ssl_analysis", "stacking", "train", "transforms",
-)
+MODULES = tuple(sorted(p.stem for p in Path(__file__).parent.glob("*.py") if p.stem != "__init__"))
 __all__ = list(MODULES)
 
 

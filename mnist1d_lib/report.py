@@ -214,8 +214,8 @@ def status_page(record: dict[str, dict], shown_profile: str, build_results: dict
                      f"`{e['git_commit']}` | {e['finished']} |")
     lines += ["", "*wall time* is a notebook's execution from its first cell to its last; *compute* is what its "
               "stored results took to compute (the two differ when a rerun reused them). Notebooks run side by "
-              "side, one per core, so the total of the wall times is about twice the measured wall time of "
-              "`make execute`.", "",
+              "side (*jobs* at a time above), so the total of their wall times exceeds the measured wall time "
+              "of `make execute`.", "",
               f"## Notebooks of record (`{shown_profile}`)", ""] + _timing_table(record)
     if build != shown_profile:
         lines += [f"## This build (`{build}`)", ""] + _timing_table(build_results)
