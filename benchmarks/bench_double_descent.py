@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     settings = m1.profiles.get_profile("full").double_descent
-    settings = type(settings)(seeds=tuple(range(args.seeds)))
+    settings = type(settings)(seeds=tuple(range(args.seeds)), mlp_widths=m1.profiles.PAPER_MLP_WIDTHS)
     members = m1.double_descent.chapter_members(settings)["mlp"]
     data = m1.double_descent.double_descent_data(settings.n_train, settings.n_test)
     config = m1.double_descent.sweep_config(args.epochs, args.epochs, settings.n_train)

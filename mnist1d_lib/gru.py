@@ -62,10 +62,10 @@ class _Recurrence(torch.autograd.Function):
         for t in reversed(range(steps)):
             dh = dh + d_states_t[t]
             dh_all[t] = dh
-            d_gh = dh.repeat(1, 1, 3) * d_gh_dh_t[t]  # (G, B, 3H)
+            d_gh = torch.cat([dh, dh, dh], dim=-1) * d_gh_dh_t[t]  # (G, B, 3H); cat is faster than repeat here
             dh = torch.baddbmm(dh * z_t[t], d_gh, w_t)  # gradient reaching h_{t-1}
         dh_all = torch.stack(dh_all)  # (T, G, B, H)
-        d_gh = dh_all.repeat(1, 1, 1, 3) * d_gh_dh  # (T, G, B, 3H)
+        d_gh = torch.cat([dh_all, dh_all, dh_all], dim=-1) * d_gh_dh  # (T, G, B, 3H)
         d_gi = torch.cat([d_gh[..., : 2 * n_hidden], dh_all * d_an_dh], dim=-1)  # the n gate's input: d a_n
         # sum over steps and batch of h_{t-1}^T d_gh_t, per group
         d_w = torch.einsum("tgbh,tgbk->ghk", h_prev, d_gh)

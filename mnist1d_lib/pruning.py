@@ -16,6 +16,8 @@ trials and pruning criteria train together (``stacking``).
 """
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import torch
 from torch import nn
@@ -148,26 +150,53 @@ def shuffle_within_rows(mask: np.ndarray, rng: np.random.Generator) -> np.ndarra
     return rng.permuted(np.asarray(mask, dtype=bool), axis=1)
 
 
+def _as_bits(mask: np.ndarray) -> list[int]:
+    """Rows of a 0/1 matrix (units, inputs <= 64) as integers, bit j set when input j is kept."""
+    weights = np.left_shift(np.uint64(1), np.arange(mask.shape[1], dtype=np.uint64))
+    return (np.asarray(mask, dtype=bool) * weights).sum(1, dtype=np.uint64).tolist()
+
+
+def _from_bits(rows: list[int], width: int) -> np.ndarray:
+    """Inverse of ``_as_bits``: (units, width) bool."""
+    return (np.array(rows, dtype=np.uint64)[:, None] >> np.arange(width, dtype=np.uint64)) & np.uint64(1) == 1
+
+
+class _Curveball:
+    """A curveball chain over the rows of a 0/1 matrix, held as integers (``_as_bits``)
+    so that a trade is a few integer operations; row pairs are drawn in bulk from
+    ``rng``, the exchanged inputs from a ``random.Random`` seeded by it."""
+
+    def __init__(self, mask: np.ndarray, rng: np.random.Generator):
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape[1] > 64:
+            raise ValueError(f"curveball handles up to 64 inputs, got {mask.shape[1]}")
+        self.rows, self.width, self.rng = _as_bits(mask), mask.shape[1], rng
+        self.exchange = random.Random(int(rng.integers(2**63)))
+        self.bits = [1 << j for j in range(self.width)]
+
+    def sweep(self, sweeps: int = 1) -> np.ndarray:
+        """``sweeps * units`` trades; returns the current matrix (units, inputs) bool."""
+        rows, n = self.rows, len(self.rows)
+        first = self.rng.integers(0, n, sweeps * n)
+        second = self.rng.integers(0, n - 1, sweeps * n)
+        second += second >= first  # a second row distinct from the first
+        for a, b in zip(first.tolist(), second.tolist()):
+            only_a, only_b = rows[a] & ~rows[b], rows[b] & ~rows[a]
+            if not only_a or not only_b:
+                continue
+            either = only_a | only_b
+            picked = sum(self.exchange.sample([bit for bit in self.bits if either & bit], only_a.bit_count()))
+            shared = rows[a] & rows[b]
+            rows[a], rows[b] = shared | picked, shared | (either & ~picked)
+        return _from_bits(rows, self.width)
+
+
 def curveball(mask: np.ndarray, rng: np.random.Generator, sweeps: int = 5) -> np.ndarray:
-    """A random 0/1 matrix with the same row and column sums as ``mask`` (units, inputs):
-    the curveball algorithm (Strona et al. 2014), ``sweeps * units`` trades between
-    random pairs of rows, each exchanging a random share of the inputs that only one
-    of the two rows keeps."""
-    rows = [set(np.flatnonzero(r)) for r in np.asarray(mask, dtype=bool)]
-    n = len(rows)
-    for _ in range(sweeps * n):
-        a, b = rng.choice(n, 2, replace=False)
-        only_a, only_b = sorted(rows[a] - rows[b]), sorted(rows[b] - rows[a])
-        pool = only_a + only_b
-        if not only_a or not only_b:
-            continue
-        picked = set(rng.permutation(pool)[:len(only_a)].tolist())
-        shared = rows[a] & rows[b]
-        rows[a], rows[b] = shared | picked, shared | (set(pool) - picked)
-    out = np.zeros_like(mask, dtype=bool)
-    for i, r in enumerate(rows):
-        out[i, sorted(r)] = True
-    return out
+    """A random 0/1 matrix with the same row and column sums as ``mask`` (units,
+    inputs <= 64): the curveball algorithm (Strona et al. 2014), ``sweeps * units``
+    trades between random pairs of rows, each exchanging a random share of the
+    inputs that only one of the two rows keeps."""
+    return _Curveball(mask, rng).sweep(sweeps)
 
 
 NULLS = ("rows", "margins")
@@ -180,10 +209,10 @@ def _null_masks(mask: np.ndarray, null: str, n: int, rng: np.random.Generator):
         for _ in range(n):
             yield shuffle_within_rows(mask, rng)
         return
-    current = curveball(mask, rng, sweeps=5)
+    chain = _Curveball(mask, rng)
+    chain.sweep(5)
     for _ in range(n):
-        current = curveball(current, rng, sweeps=1)
-        yield current
+        yield chain.sweep(1)
 
 
 def adjacency_test(mask: np.ndarray, null: str = "rows", n_random: int = 1000, seed: int = 0) -> dict:

@@ -15,7 +15,8 @@ from .conftest import small
 
 def test_profile_grids_are_the_papers():
     full = m1.profiles.get_profile("full").double_descent
-    assert full.mlp_widths == tuple(int(w) for w in np.unique(np.geomspace(2, 300, 20, dtype=int)))
+    assert m1.profiles.PAPER_MLP_WIDTHS == tuple(int(w) for w in np.unique(np.geomspace(2, 300, 20, dtype=int)))
+    assert full.mlp_widths == m1.profiles.PAPER_MLP_WIDTHS[:-1]  # all but 300 (see profiles)
     assert full.label_noise == 0.15 and len(full.seeds) >= 3  # epochs: 400 of the paper's 500 (see profiles)
     assert set(full.cnn_channels) <= set(m1.profiles.PAPER_CNN_CHANNELS)
     assert m1.profiles.PAPER_CNN_CHANNELS == tuple(np.concatenate((np.arange(2, 30, 2), np.arange(30, 101, 5))))
