@@ -211,6 +211,9 @@ class Profile:
     """A named set of chapter settings."""
 
     name: str
+    # Formats of every saved figure: PNG for the book, PDF for papers (smoke, which only
+    # checks that the notebooks run, skips the PDFs: a third of a second to a second each).
+    figure_formats: tuple[str, ...] = ("png", "pdf")
     dataset: DatasetSettings = field(default_factory=DatasetSettings)
     classification: ClassificationSettings = field(default_factory=ClassificationSettings)
     double_descent: DoubleDescentSettings = field(default_factory=DoubleDescentSettings)
@@ -225,6 +228,7 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "smoke": Profile(
         name="smoke",
+        figure_formats=("png",),
         dataset=DatasetSettings(tsne_samples=200, try_mnist=False),
         classification=ClassificationSettings(steps=20, eval_every=20, seeds=(0, 1), val_size=500),
         double_descent=DoubleDescentSettings(epochs=2, mlp_widths=(4, 16, 64), cnn_epochs=2, cnn_channels=(4, 16),

@@ -240,10 +240,11 @@ class Run:
         self.metrics[claim_id] = {"values": values, "n_seeds": len(values)}
 
     def save_figure(self, fig, name: str) -> None:
-        """Save ``fig`` as PNG (for the book) and PDF (for papers) under the run's figure folder."""
+        """Save ``fig`` under the run's figure folder in the profile's ``figure_formats``
+        (PNG for the book, PDF for papers)."""
         folder = self.dir / "figures" / self.notebook
         folder.mkdir(parents=True, exist_ok=True)
-        for ext in ("png", "pdf"):
+        for ext in get_profile(self.profile).figure_formats:
             tmp = folder / f".{name}.tmp.{ext}"
             fig.savefig(tmp, dpi=150 if ext == "png" else None, bbox_inches="tight",
                         metadata={"CreationDate": None} if ext == "pdf" else {"Software": None})

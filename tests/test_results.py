@@ -68,13 +68,15 @@ def test_writes_are_atomic(results_tmp, monkeypatch):
     assert not [p for p in run.path.parent.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_figures_are_saved_as_png_and_pdf(results_tmp):
-    run = Run("demo", profile="smoke", device="cpu")
+@pytest.mark.parametrize("profile, formats", [("quick", {"line.png", "line.pdf"}), ("smoke", {"line.png"})])
+def test_figures_are_saved_in_the_profiles_formats(results_tmp, profile, formats):
+    run = Run("demo", profile=profile, device="cpu")
     fig, ax = plt.subplots()
     ax.plot([0, 1])
     run.save_figure(fig, "line")
-    folder = results_tmp / "smoke" / "figures" / "demo"
-    assert (folder / "line.png").stat().st_size > 0 and (folder / "line.pdf").stat().st_size > 0
+    folder = results_tmp / profile / "figures" / "demo"
+    assert {p.name for p in folder.iterdir()} == formats
+    assert all(p.stat().st_size > 0 for p in folder.iterdir())
 
 
 def test_json_conversion():
