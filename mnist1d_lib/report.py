@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from .files import atomic_write_text
 from .profiles import PROFILES, get_profile
 from .results import EXECUTION_FILE, git_commit, load_results, repo_root, results_dir
-from .scorecard import EXPLANATIONS, VERDICTS, scorecard_rows, write_scorecard
+from .scorecard import EXPLANATIONS, VERDICTS, paper_settings_rows, scorecard_rows, write_scorecard
 
 RECORD = "full"  # the profile whose verdicts the book reports
 # What `make execute` may take on a 2-core CPU, per profile (minutes).
@@ -173,8 +173,14 @@ def differences_page(record: list[dict], shown_profile: str) -> str:
         "section says more.", "",
         "| verdict | claim | chapter | paper | ours | why we believe it differs |", "|---|---|---|---|---|---|",
     ]
+    at_paper_settings = paper_settings_rows()
     for r in failed:
         why = EXPLANATIONS.get(r["claim_id"], "not yet understood: see the chapter")
+        other = at_paper_settings.get(r["claim_id"])
+        if other:
+            why += (f" At the paper's own settings (`{other['script']}` on {other['device']}, {other['n_seeds']} "
+                    f"seeds, stored in `{other['file']}`): {other['reproduced']}"
+                    + (f" ± {other['spread']}" if other["spread"] else "") + f", **{other['verdict']}**.")
         lines.append(f"| **{r['verdict']}** | `{r['claim_id']}` | {_chapter(r['section'])} | {r['paper']} | "
                      f"{_ours(r)} | {_cell(why)} |")
     lines += ["", "## Settings", "",

@@ -129,7 +129,7 @@ m1.scorecard.verdict_table(run.metrics, "lottery")
 # ## Differences from the paper
 #
 # - **Schedule.** The `full` profile keeps every fifth round of the paper's 100,
-#   including the ticket round 91. Each round trains for 500 steps instead of 1501.
+#   including the ticket round 91. Each round trains for 400 steps instead of 1501.
 #   At the paper's settings the four runs of the search take about 65 minutes at one
 #   thread of this CPU (measured per step). Pruning about 5 % of the weights per round
 #   instead of 1 % may give slightly weaker tickets at the highest sparsities.

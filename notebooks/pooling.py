@@ -75,7 +75,7 @@ m1.scorecard.verdict_table(run.metrics, "pooling")
 #
 # - The training sets are nested subsets of one generated set of 50,000 signals, with
 #   one shared test set. The authors generate a new dataset for every size.
-# - The `full` profile trains 2000 steps instead of 6000: 200 epochs at 1k signals, 4 at
+# - The `full` profile trains 1500 steps instead of 6000: 150 epochs at 1k signals, 3 at
 #   50k. Six thousand steps of all five methods, sizes and seeds would take about 35
 #   minutes on this CPU.
 # - Several seeds per cell, where the authors ran one. The initial weights differ

@@ -231,7 +231,9 @@ def test_the_default_bound_is_far_above_chance():
 def test_a_too_large_meta_learning_rate_diverges_through_the_bound(data):
     """Outer lr 50 throws the learned rate to ~50 after one step: the tanh net's
     weights blow up and its meta-loss, though finite, is absurd. The bound reports
-    the run as diverged; without it the run would go on to a negative learning rate."""
+    the run as diverged; without it the run goes on to an absurd learning rate (negative
+    with torch 2.13 on this CPU, hundreds of millions with torch 2.11 on the GPU machine:
+    past the blow-up the trajectory is chaotic, only its absurdity is reproducible)."""
     part = small(data, 200, 50)
     base = replace(metalearn_lr.BASE, **LR_TINY, outer_steps=4, outer_lr=50.0)
     (run,) = metalearn_lr.learn([base], part, "cpu")
@@ -249,7 +251,7 @@ def test_a_too_large_meta_learning_rate_diverges_through_the_bound(data):
     (unbounded,) = metalearn_lr.learn([replace(base, max_meta_loss=1e30)], part, "cpu")
     assert unbounded["meta_loss"][:len(run["meta_loss"])] == pytest.approx(run["meta_loss"])
     assert unbounded["meta_loss"].max() > base.max_meta_loss
-    assert unbounded["diverged"] or unbounded["final_lr"] < 0
+    assert unbounded["diverged"] or not 0 < unbounded["final_lr"] < 10
 
 
 # --- reading learning-rate runs --------------------------------------------------------------------------------------

@@ -134,3 +134,30 @@ def test_explanations_belong_to_paper_claims():
     for claim_id, text in m1.scorecard.EXPLANATIONS.items():
         assert CLAIMS_BY_ID[claim_id].paper is not None, claim_id  # our additions need no excuse
         assert text and "|" not in text, claim_id  # shown in a markdown table cell
+
+
+def test_runs_at_the_papers_settings_get_verdicts_beside_this_runs(results_tmp):
+    folder = results_tmp / "gpu"
+    folder.mkdir()
+    (folder / "double_descent_paper_settings.json").write_text(json.dumps({
+        "script": "benchmarks/dd_paper_settings.py", "device": "cuda (test GPU)",
+        "measurements": {"double_descent/cnn_noisy/peak_channels": [18.0, 20.0, 20.0],
+                         "double_descent/cnn_noisy/peak_at_threshold": [False, False, True]}}))
+    stored = m1.scorecard.paper_settings_rows()
+    assert set(stored) == {"double_descent/cnn_noisy/peak_channels", "double_descent/cnn_noisy/peak_at_threshold"}
+    assert stored["double_descent/cnn_noisy/peak_channels"]["verdict"] == "reproduced"  # 19.3 vs 18 ± 4
+    assert stored["double_descent/cnn_noisy/peak_at_threshold"]["verdict"] == "partial"
+    this_run = {"double_descent/cnn_noisy/peak_channels": {"values": [40.0, 30.0, 50.0]},
+                "double_descent/mlp_clean/no_peak": {"values": [True, True, True]}}
+    table = m1.scorecard.paper_settings_table(this_run, "double_descent")
+    assert table["claim_id"].tolist() == ["double_descent/cnn_noisy/peak_channels"]  # measured by both runs
+    assert table.iloc[0]["this run's verdict"] == "not reproduced" and table.iloc[0]["verdict there"] == "reproduced"
+    assert table.iloc[0]["paper's settings"] == "19.33 ± 1.15"
+    page = m1.report.differences_page(scorecard_rows({"x": {"metrics": this_run}}), "full")
+    assert "At the paper's own settings (`benchmarks/dd_paper_settings.py` on cuda (test GPU), 3 seeds" in page
+    assert "19.33 ± 1.15, **reproduced**" in page
+
+
+def test_without_runs_at_the_papers_settings_the_table_is_empty(results_tmp):
+    assert m1.scorecard.paper_settings_rows() == {}
+    assert m1.scorecard.paper_settings_table({}, "double_descent").empty
