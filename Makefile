@@ -50,10 +50,9 @@ execute: $(EXECUTED)
 	$(BIN)/python -c 'import sys, mnist1d_lib as m1; m1.report.main(sys.argv[1:])' $(PROFILE) \
 	  --started $(STARTED) --jobs $(JOBS) --threads $(THREADS)
 
-$(EXEC_DIR)/%.ipynb: notebooks/%.py $(LIBRARY) $(if $(filter True,$(FORCE)),always) | $(VENV)/.installed
+$(EXEC_DIR)/%.ipynb: notebooks/%.ipynb $(LIBRARY) $(if $(filter True,$(FORCE)),always) | $(VENV)/.installed
 	@mkdir -p $(EXEC_DIR)
-	$(BIN)/jupytext --to ipynb --output - $< | \
-	  $(BIN)/papermill - $(EXEC_DIR)/.$*.running.ipynb -k python3 --cwd notebooks \
+	$(BIN)/papermill $< $(EXEC_DIR)/.$*.running.ipynb -k python3 --cwd notebooks \
 	    -p profile $(PROFILE) -p device $(DEVICE) -p force $(FORCE)
 	mv $(EXEC_DIR)/.$*.running.ipynb $@
 
@@ -72,6 +71,11 @@ test: $(VENV)/.installed
 
 sync: $(VENV)/.installed
 	$(BIN)/python tools/notebook_pairs.py
+
+# A paired .ipynb (what papermill runs) is rewritten from its .py, the source, when that is newer
+.PRECIOUS: notebooks/%.ipynb
+notebooks/%.ipynb: notebooks/%.py | $(VENV)/.installed
+	$(BIN)/python tools/notebook_pairs.py $<
 
 clean:
 	rm -rf _build book/executed book/generated results/smoke

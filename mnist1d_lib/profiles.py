@@ -229,7 +229,7 @@ PROFILES: dict[str, Profile] = {
     "smoke": Profile(
         name="smoke",
         figure_formats=("png",),
-        dataset=DatasetSettings(tsne_samples=200, try_mnist=False),
+        dataset=DatasetSettings(tsne_samples=100, try_mnist=False),
         classification=ClassificationSettings(steps=20, eval_every=20, seeds=(0, 1), val_size=500),
         double_descent=DoubleDescentSettings(epochs=2, mlp_widths=(4, 16, 64), cnn_epochs=2, cnn_channels=(4, 16),
                                              seeds=(0, 1), eval_epochs=1, n_test=1000),
@@ -244,11 +244,11 @@ PROFILES: dict[str, Profile] = {
                                                     mus=(0.4, 1.0), hidden_sizes=(8, 16), hidden_outer_steps=1,
                                                     checkpoint_above=8, checkpoint_every=3),
         lottery=LotterySettings(hidden=32, rounds=(0, 50, 91), round_steps=20, asymptote_steps=20,
-                                asymptote_batch=100, asymptote_eval_every=10, adjacency_draws=50,
+                                asymptote_batch=100, asymptote_eval_every=20, adjacency_draws=50,
                                 ablation_rounds=(0, 91), ablation_steps=10),
-        ssl=SSLSettings(n_samples=500, epochs=1, seeds=(0, 1), eval_every=1, tsne_samples=200, head_epochs=1, head_seeds=(0,),
+        ssl=SSLSettings(n_samples=500, epochs=1, seeds=(0, 1), eval_every=1, tsne_samples=100, head_epochs=1, head_seeds=(0,),
                         head_depths=(0, 1), head_widths=(125,), head_out_dims=(16,)),
-        pooling=PoolingSettings(sizes=(200, 500), seeds=(0, 1), steps=20, eval_every=10),
+        pooling=PoolingSettings(sizes=(200, 500), seeds=(0, 1), steps=20, eval_every=20),
     ),
     "quick": Profile(
         name="quick",

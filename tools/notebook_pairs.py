@@ -2,6 +2,7 @@
 ``notebooks/<name>.ipynb`` that has no outputs, no cell ids and no execution counts.
 
     python tools/notebook_pairs.py          # write the .ipynb files
+    python tools/notebook_pairs.py notebooks/dataset.py  # write the .ipynb of the given .py files
     python tools/notebook_pairs.py --check  # exit 1 when a pair has drifted
 """
 from __future__ import annotations
@@ -41,7 +42,7 @@ def main(argv: list[str]) -> int:
         if bad:
             print(f"out of sync with their .py: {', '.join(bad)} (run `make sync`)")
         return 1 if bad else 0
-    for py in sorted(NOTEBOOKS.glob("*.py")):
+    for py in [Path(a) for a in argv] or sorted(NOTEBOOKS.glob("*.py")):
         py.with_suffix(".ipynb").write_text(expected_ipynb(py))
     return 0
 
