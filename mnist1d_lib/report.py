@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from .files import atomic_write_text
 from .profiles import PROFILES, get_profile
 from .results import EXECUTION_FILE, git_commit, load_results, repo_root, results_dir
-from .scorecard import EXPLANATIONS, VERDICTS, paper_settings_rows, scorecard_rows, write_scorecard
+from .scorecard import EXPLANATIONS, VERDICTS, paper_settings_rows, scorecard_rows, with_spread, write_scorecard
 
 RECORD = "full"  # the profile whose verdicts the book reports
 # What `make execute` may take on a 2-core CPU, per profile (minutes).
@@ -179,8 +179,7 @@ def differences_page(record: list[dict], shown_profile: str) -> str:
         other = at_paper_settings.get(r["claim_id"])
         if other:
             why += (f" At the paper's own settings (`{other['script']}` on {other['device']}, {other['n_seeds']} "
-                    f"seeds, stored in `{other['file']}`): {other['reproduced']}"
-                    + (f" ± {other['spread']}" if other["spread"] else "") + f", **{other['verdict']}**.")
+                    f"seeds, stored in `{other['file']}`): {with_spread(other)}, **{other['verdict']}**.")
         lines.append(f"| **{r['verdict']}** | `{r['claim_id']}` | {_chapter(r['section'])} | {r['paper']} | "
                      f"{_ours(r)} | {_cell(why)} |")
     lines += ["", "## Settings", "",

@@ -553,13 +553,14 @@ def paper_settings_table(metrics: dict, section: str):
         other = stored.get(r["claim_id"])
         if r["section"] == section and r["n_seeds"] and other:
             rows.append({"claim_id": r["claim_id"], "paper": r["paper"],
-                         "this run": _with_spread(r), "this run's verdict": r["verdict"],
-                         "paper's settings": _with_spread(other), "verdict there": other["verdict"],
+                         "this run": with_spread(r), "this run's verdict": r["verdict"],
+                         "paper's settings": with_spread(other), "verdict there": other["verdict"],
                          "seeds there": other["n_seeds"], "device there": other["device"]})
     return pd.DataFrame(rows)
 
 
-def _with_spread(row: dict) -> str:
+def with_spread(row: dict) -> str:
+    """A scorecard row's value as shown beside others: "mean ± std", or the value alone."""
     return f"{row['reproduced']} ± {row['spread']}" if row["spread"] else row["reproduced"]
 
 
