@@ -162,6 +162,6 @@ def generation_steps(label: int, seed: int = 0) -> list[tuple[str, np.ndarray]]:
 
 def frozen_path() -> Path:
     """The paper's frozen ``mnist1d_data.pkl``, shipped in ``reference/`` of the repository."""
-    from .results import repo_root
+    from .paths import repo_root
 
     return repo_root() / "reference" / "mnist1d_data.pkl"

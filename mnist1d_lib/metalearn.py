@@ -34,6 +34,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from . import checkpoints
 from .checks import check_in_range
 from .data import Dataset
 from .train import _as_tensors, _loss_and_acc, _progress, batch_schedule, resolve_device
@@ -488,8 +489,16 @@ def metalearn(meta_params: Sequence[torch.Tensor | float | np.ndarray], make_inn
     inner_losses = np.full((steps, M, configs[0].inner_steps), np.nan)
     meta_rows = [np.full((steps, *p.shape), np.nan) for p in meta]
     diverged_at = [None] * M
+    slot, start = checkpoints.slot("metalearn"), 0
+    saved = slot.load() if slot else None
+    if saved:
+        meta = [p.to(device) for p in saved["meta"]]
+        records, inner_losses, meta_rows = saved["records"], saved["inner_losses"], saved["meta_rows"]
+        diverged_at = saved["diverged_at"]
+        start = steps if all(d is not None for d in diverged_at) else saved["step"] + 1
     with _progress(steps, desc, progress) as bar:
-        for step in range(steps):
+        bar.update(start)
+        for step in range(start, steps):
             active = torch.tensor([d is None for d in diverged_at], device=device)
             leaves = [p.detach().requires_grad_() for p in meta]
             losses, grads, final = meta_gradient(stack.init_params(step), leaves, stack, make_inner, data, step)
@@ -507,7 +516,11 @@ def metalearn(meta_params: Sequence[torch.Tensor | float | np.ndarray], make_inn
                     diverged_at[m] = step if not ok[m] else step + 1
             meta = [torch.where(_per_member(moved, p), u, p) for p, u in zip(meta, updated)]
             bar.update()
-            if all(d is not None for d in diverged_at):
+            stop = all(d is not None for d in diverged_at)
+            if slot and (stop or step == steps - 1 or slot.due()):
+                slot.save({"meta": meta, "records": records, "inner_losses": inner_losses, "meta_rows": meta_rows,
+                           "diverged_at": diverged_at, "step": step})
+            if stop:
                 break
     return [_member_history(m, records, inner_losses, meta_rows, meta, diverged_at[m]) for m in range(M)]
 

@@ -7,17 +7,33 @@ import numpy as np
 import pandas as pd
 
 from . import plotting
-from .profiles import get_profile
+from .profiles import customised
 from .results import Run, to_jsonable
 
 
-def start(name: str, section: str, profile: str, seed: int = 0, device: str = "cpu",
-          force: bool = False) -> tuple[Run, Any]:
+def start(name: str, section: str, profile: str, device: str = "auto", force: bool = False,
+          seeds=None, overrides: dict | None = None) -> tuple[Run, Any]:
     """Set the plotting style; return the ``Run`` that collects notebook ``name``'s
-    results and the profile's settings of ``section`` (a ``Profile`` field)."""
+    results and the profile's settings of ``section`` (a ``Profile`` field), with the
+    reader's ``seeds`` and ``overrides`` applied (``profiles.customised``: all checked
+    before anything runs). A customised run is stored apart from the record, and says so."""
     plotting.setup()
-    run = Run(name, profile=profile, seed=seed, device=device, force=force)
-    return run, getattr(get_profile(run.profile), section)
+    run = Run(name, profile=customised(profile, section, seeds, overrides), device=device, force=force)
+    if run.settings.base is not None:
+        from IPython.display import Markdown, display
+
+        display(Markdown(f"**Not the record.** This run changes `{section}` of the `{run.settings.base}` "
+                         f"profile ({changed_settings(run, section)}); its results go to "
+                         f"`results/{run.settings.folder}/`, apart from the results of record."))
+    return run, getattr(run.settings, section)
+
+
+def changed_settings(run: Run, section: str) -> str:
+    """The settings of ``section`` that a customised run changed, as "name = value" text."""
+    from .profiles import get_profile
+
+    ours, base = to_jsonable(getattr(run.settings, section)), to_jsonable(getattr(get_profile(run.settings.base), section))
+    return ", ".join(f"{k} = {v}" for k, v in ours.items() if base[k] != v)
 
 
 def settings_table(settings) -> pd.DataFrame:

@@ -2,143 +2,42 @@
 
 Each notebook writes ``results/<profile>/<notebook>.json``::
 
-    {"notebook", "profile", "seed", "device", "config", "runtime_s", "compute_s",
-     "outputs": {key: {"cache_key", "compute_s", "value"}},
+    {"notebook", "profile", "complete", "device", "config", "runtime_s", "compute_s",
+     "outputs": {key: {"cache_key", "compute_s", "value", "config", "reached", "device", "git_commit"}},
      "metrics": {claim_id: {"values": [...], "n_seeds"}},
-     "provenance": {"git_commit", "versions", "started"}, "figures": [...]}
+     "provenance": {"git_commit", "versions", "finished"}, "figures": [...]}
 
 and its figures to ``results/<profile>/figures/<notebook>/<name>.{png,pdf}``.
 ``Run.compute`` reuses a stored output when its cache key -- a hash of the
-key's config, of the computation's own code and of the library modules it uses
-(with their imports) -- is unchanged, so a rerun after editing only prose or
-plots, or another chapter's module, costs seconds.
+computation's config and of the source text of the code it reaches
+(``fingerprint``) -- is unchanged, so a rerun after editing prose, plots, or a
+function the computation does not call costs seconds. Each output is written the
+moment it is computed (the file says ``"complete": false`` until the notebook ends),
+and long computations checkpoint inside (``checkpoints``), so a stopped run goes on
+where it stopped.
 """
 from __future__ import annotations
 
-import ast
 import hashlib
-import inspect
 import json
 import os
 import platform
 import subprocess
 import time
-import types
 from datetime import datetime, timezone
 from importlib import metadata
-from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import numpy as np
 
+from . import checkpoints
 from .files import atomic_write_text
-from .profiles import get_profile
+from .fingerprint import fingerprint
+from .paths import LIBRARY_DIR, repo_root, results_dir  # noqa: F401  (re-exported for report and scorecard)
+from .profiles import Profile, get_profile
 from .train import resolve_device
 
-LIBRARY_DIR = Path(__file__).resolve().parent
-PRESENTATION_MODULES = ("plotting", "scorecard", "report")
 PACKAGES = ("mnist1d", "torch", "numpy", "scipy", "scikit-learn", "matplotlib", "seaborn", "pandas")
-
-
-def repo_root() -> Path:
-    """The checkout this library lives in (else the working directory)."""
-    for parent in [LIBRARY_DIR.parent, *LIBRARY_DIR.parents]:
-        if (parent / "_toc.yml").exists():
-            return parent
-    return Path.cwd()
-
-
-def results_dir(profile: str) -> Path:
-    """Where a profile's results go: ``results/<profile>`` of the checkout, or
-    ``$MNIST1D_RESULTS/<profile>`` (the tests use a temporary folder)."""
-    return Path(os.environ.get("MNIST1D_RESULTS", repo_root() / "results")) / profile
-
-
-def code_of(source: str) -> str:
-    """The code of a Python source without its comments, docstrings and layout (a
-    dump of its syntax tree), so that rewording them never invalidates a result."""
-    tree = ast.parse(source)
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
-                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
-                and isinstance(body[0].value.value, str)):
-            node.body = body[1:] or [ast.Pass()]
-    return ast.dump(tree)
-
-
-def library_hash(modules: Iterable[str] | None = None) -> str:
-    """sha256 over the code (``code_of``) of library modules: ``modules`` (stems), or
-    every module that computes results. ``plotting``, ``scorecard`` and ``report`` only
-    present stored results (figures and verdicts are redone on every run) and are
-    never included."""
-    names = sorted(modules) if modules is not None else sorted(p.stem for p in LIBRARY_DIR.glob("*.py"))
-    h = hashlib.sha256()
-    for name in names:
-        path = LIBRARY_DIR / f"{name}.py"
-        if name in PRESENTATION_MODULES or not path.exists():
-            continue
-        h.update(path.name.encode())
-        h.update(code_of(path.read_text()).encode())
-    return h.hexdigest()[:16]
-
-
-def module_dependencies(names: Iterable[str]) -> set[str]:
-    """The given library modules and every library module they import, transitively
-    (read from their sources' relative imports)."""
-    todo, seen = list(names), set()
-    while todo:
-        name = todo.pop()
-        path = LIBRARY_DIR / f"{name}.py"
-        if name in seen or not path.exists():
-            continue
-        seen.add(name)
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                todo.extend([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
-    return seen
-
-
-def computation_fingerprint(fn: Callable) -> tuple[str, list[str]]:
-    """What a computation depends on: a hash of its own code (and of the notebook
-    functions it calls) and of the library modules it names, with their imports.
-
-    Returns (hash, sorted module names). A change to any of these invalidates a
-    stored result; a change to an unrelated chapter's module does not.
-    """
-    library = {p.stem for p in LIBRARY_DIR.glob("*.py")}
-    h, names, seen = hashlib.sha256(), set(), set()
-
-    def visit(code: types.CodeType, scope: dict) -> None:
-        if code in seen:
-            return
-        seen.add(code)
-        h.update(code.co_code)
-        h.update(repr([c for c in code.co_consts if not isinstance(c, types.CodeType)]).encode())
-        names.update(code.co_names)
-        for const in code.co_consts:
-            if isinstance(const, types.CodeType):
-                visit(const, scope)
-        for name in code.co_names + code.co_freevars:  # notebook functions that the computation calls
-            other = scope.get(name)
-            if inspect.isfunction(other) and not other.__module__.startswith(__package__):
-                visit_function(other)
-            elif inspect.ismodule(other) and other.__name__.startswith(__package__ + "."):
-                names.add(other.__name__.rsplit(".", 1)[-1])  # a library module under another name
-
-    def visit_function(f) -> None:
-        cells = dict(zip(f.__code__.co_freevars, (c.cell_contents for c in f.__closure__ or ())))
-        visit(f.__code__, {**f.__globals__, **cells})
-
-    fn = getattr(fn, "func", fn)  # functools.partial
-    if inspect.isfunction(fn) and fn.__module__.startswith(__package__):
-        names.add(fn.__module__.rsplit(".", 1)[-1])
-    elif inspect.isfunction(fn):
-        visit_function(fn)
-    # profiles is left out: its values reach a computation through the config, which is in the cache key
-    modules = sorted(module_dependencies((names & library) | {"results"}) - set(PRESENTATION_MODULES) - {"profiles"})
-    h.update(library_hash(modules).encode())
-    return h.hexdigest()[:16], modules
 
 
 def to_jsonable(value: Any) -> Any:
@@ -196,41 +95,57 @@ def device_description(device: str) -> str:
 class Run:
     """One execution of a notebook under a profile; collects outputs, metrics and figures.
 
-    >>> run = Run("classification", profile="quick", seed=0, device="cpu")
+    >>> run = Run("classification", profile="quick", device="cpu")
     >>> out = run.compute("table1", config, lambda: experiment(config))
     >>> run.record("classification/cnn/test_acc", per_seed_values)
     >>> run.save_figure(fig, "curves"); run.save()
     """
 
-    def __init__(self, notebook: str, profile: str, seed: int = 0, device: str = "auto", force: bool = False):
-        self.notebook, self.profile, self.seed, self.force = notebook, get_profile(profile).name, seed, force
+    def __init__(self, notebook: str, profile: str | Profile, device: str = "auto", force: bool = False):
+        self.settings = profile if isinstance(profile, Profile) else get_profile(profile)
+        self.notebook, self.profile, self.force = notebook, self.settings.name, force
         self.device = str(resolve_device(device))
-        self.dir = results_dir(self.profile)
+        self.dir = results_dir(self.settings.folder)
         self.path = self.dir / f"{notebook}.json"
         self.started = time.time()
         self.stored = json.loads(self.path.read_text()) if self.path.exists() else {}
         self.outputs: dict[str, dict] = {}
         self.metrics: dict[str, dict] = {}
         self.figures: list[str] = []
+        self.computed = False  # whether any output was computed rather than read from the store
+
+    def cache_key(self, config: Any, fn: Callable) -> tuple[str, list[str]]:
+        """(key, library definitions reached): a hash of ``config`` and of ``fn``'s
+        fingerprint. Neither the device nor the machine is part of it: a result of
+        record computed on a GPU is the record on a CPU too."""
+        code, reached = fingerprint(fn)
+        key = hashlib.sha256(json.dumps({"config": to_jsonable(config), "code": code},
+                                        sort_keys=True).encode()).hexdigest()[:16]
+        return key, reached
 
     def compute(self, key: str, config: Any, fn: Callable[[], Any]) -> Any:
         """Return ``fn()``, or the stored value of an earlier run with the same cache key.
 
         The value goes through JSON either way (arrays become lists), so a fresh
-        and a cached run hand the notebook identical objects.
+        and a cached run hand the notebook identical objects. A fresh value is
+        written to the results file at once; while ``fn`` runs, its training loops
+        checkpoint under ``.checkpoints/<cache key>/``, and rerunning after a stop
+        resumes from there.
         """
-        code_hash, modules = computation_fingerprint(fn)
-        cache_key = hashlib.sha256(json.dumps(
-            {"config": to_jsonable(config), "seed": self.seed, "device": self.device, "code": code_hash},
-            sort_keys=True).encode()).hexdigest()[:16]
+        cache_key, reached = self.cache_key(config, fn)
         stored = self.stored.get("outputs", {}).get(key)
-        if stored and stored["cache_key"] == cache_key and not self.force:
+        if stored and not self.force and stored["cache_key"] == cache_key:
             self.outputs[key] = stored
             return stored["value"]
         start = time.time()
-        value = json.loads(json.dumps(to_jsonable(fn())))
+        with checkpoints.resumable(cache_key, fresh=self.force):
+            value = json.loads(json.dumps(to_jsonable(fn())))
         self.outputs[key] = {"cache_key": cache_key, "compute_s": round(time.time() - start, 2), "value": value,
-                             "config": to_jsonable(config), "library_modules": modules}
+                             "config": to_jsonable(config), "reached": reached,
+                             "device": device_description(self.device), "git_commit": git_commit()}
+        self.computed = True
+        self._write(complete=False)
+        checkpoints.discard(cache_key)
         return value
 
     def record(self, claim_id: str, values) -> None:
@@ -244,34 +159,46 @@ class Run:
         (PNG for the book, PDF for papers)."""
         folder = self.dir / "figures" / self.notebook
         folder.mkdir(parents=True, exist_ok=True)
-        for ext in get_profile(self.profile).figure_formats:
+        for ext in self.settings.figure_formats:
             tmp = folder / f".{name}.tmp.{ext}"
             fig.savefig(tmp, dpi=150 if ext == "png" else None, bbox_inches="tight",
                         metadata={"CreationDate": None} if ext == "pdf" else {"Software": None})
             os.replace(tmp, folder / f"{name}.{ext}")
         self.figures.append(f"figures/{self.notebook}/{name}.png")
 
-    def save(self) -> Path:
-        """Write the results file atomically and return its path."""
-        runtime = time.time() - self.started
+    def _write(self, complete: bool) -> None:
+        """Write what this run has (outputs of earlier runs under other keys are kept
+        until the run completes) atomically."""
+        outputs = self.outputs if complete else {**self.stored.get("outputs", {}), **self.outputs}
         doc = {
-            "notebook": self.notebook, "profile": self.profile, "seed": self.seed,
-            "device": device_description(self.device), "config": to_jsonable(get_profile(self.profile)),
-            "runtime_s": round(runtime, 2),
-            "compute_s": round(sum(o["compute_s"] for o in self.outputs.values()), 2),
-            "outputs": self.outputs, "metrics": self.metrics, "figures": self.figures,
+            "notebook": self.notebook, "profile": self.profile, "base_profile": self.settings.base,
+            "complete": complete, "device": device_description(self.device), "config": to_jsonable(self.settings),
+            "runtime_s": round(time.time() - self.started, 2),
+            "compute_s": round(sum(o["compute_s"] for o in outputs.values()), 2),
+            "outputs": outputs, "metrics": self.metrics if complete else self.stored.get("metrics", {}),
+            "figures": self.figures if complete else self.stored.get("figures", []),
             "provenance": {"git_commit": git_commit(), "versions": package_versions(),
-                           "library_hash": library_hash(),
                            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")},
         }
         atomic_write_text(self.path, json.dumps(doc, indent=1, sort_keys=False) + "\n")
-        return self.path
+
+    def save(self) -> None:
+        """Write the results file, unless every output was read from it unchanged and
+        the metrics and figures are those stored (a cache hit leaves a committed file alone)."""
+        unchanged = (not self.computed and self.stored.get("complete", True)
+                     and self.stored.get("metrics") == self.metrics and self.stored.get("figures") == self.figures
+                     and {k: o["cache_key"] for k, o in self.stored.get("outputs", {}).items()}
+                     == {k: o["cache_key"] for k, o in self.outputs.items()})
+        if not unchanged:
+            self._write(complete=True)
 
 
 EXECUTION_FILE = "execution.json"  # the last `make execute` (see report.record_execution), not a notebook
 
 
 def load_results(profile: str) -> dict[str, dict]:
-    """All notebook results of a profile, by notebook name."""
+    """All completed notebook results of a profile, by notebook name (a notebook stopped
+    half-way has written only some outputs: it is left out)."""
     folder = results_dir(get_profile(profile).name)
-    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json")) if p.name != EXECUTION_FILE}
+    docs = {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json")) if p.name != EXECUTION_FILE}
+    return {name: doc for name, doc in docs.items() if doc.get("complete", True)}

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import augment
+from . import augment, checkpoints
 from .checks import check_in_range
 from .data import Dataset, make_dataset
 from .probes import class_silhouettes, cosine_tsne, knn_probe_accuracy, linear_probe_accuracy
@@ -145,10 +145,21 @@ def train_contrastive(make_model, data: Dataset, config: ContrastiveConfig, seed
         history["linear_acc"].append([linear_probe_accuracy(a, data.y, b, data.y_test) for a, b in
                                       zip(train_layers[2], test_layers[2])])
 
-    record(0, np.full(len(seeds), np.nan))
     epoch_loss = torch.zeros(len(seeds), device=device)
+    slot, start = checkpoints.slot("train_contrastive"), 0
+    saved = slot.load() if slot else None
+    if saved:
+        stacked.load_state_dict(saved["model"])
+        opt.load_state_dict(saved["optimizer"])
+        history, start = saved["history"], saved["step"] + 1
+        epoch_loss.copy_(saved["epoch_loss"])
+        for gen, state in zip(gens, saved["augment"]):
+            gen.set_state(state)
+    else:
+        record(0, np.full(len(seeds), np.nan))
     with _progress(steps, desc, progress) as bar:
-        for step in range(steps):
+        bar.update(start)
+        for step in range(start, steps):
             xb = x[batches[step]]  # (members, batch, length)
             views = torch.cat([augment.view(xb, gens, config.max_shift), augment.view(xb, gens, config.max_shift)], 1)
             z = stacked(views)
@@ -162,6 +173,9 @@ def train_contrastive(make_model, data: Dataset, config: ContrastiveConfig, seed
                 if epoch % config.eval_every == 0 or epoch == config.epochs:
                     record(epoch, (epoch_loss / steps_per_epoch).cpu().numpy())
                 epoch_loss.zero_()
+            if slot and (step == steps - 1 or slot.due()):
+                slot.save({"model": stacked.state_dict(), "optimizer": opt.state_dict(), "history": history,
+                           "step": step, "epoch_loss": epoch_loss, "augment": [g.get_state() for g in gens]})
             bar.update()
     trained = [unstack_model(stacked, k, models[k]) for k in range(len(seeds))]
     return trained, {"epoch": np.asarray(history["epoch"]),

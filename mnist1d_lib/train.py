@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.std import tqdm
 
+from . import checkpoints
 from .checks import check_in_range
 from .data import Dataset
 from .stacking import stack_models, unstack_model
@@ -267,9 +268,17 @@ def fit_stacked(stacked: nn.Module, train: tuple[torch.Tensor, torch.Tensor], ev
             history.setdefault(f"{name}_acc", []).append(acc.cpu())
         stacked.train()
 
-    record(0)
+    slot, start = checkpoints.slot("fit_stacked"), 1
+    saved = slot.load() if slot else None
+    if saved:
+        stacked.load_state_dict(saved["model"])
+        opt.load_state_dict(saved["optimizer"])
+        history, start = saved["history"], saved["step"] + 1
+    else:
+        record(0)
     with _progress(config.steps, desc, progress) as bar:
-        for step in range(1, config.steps + 1):
+        bar.update(start - 1)
+        for step in range(start, config.steps + 1):
             idx = batches[step - 1]  # (members, batch)
             logits = stacked(x_members[member_rows, idx])  # (members, batch, classes)
             per_member = F.cross_entropy(logits.transpose(1, 2), y_members[member_rows, idx],
@@ -282,6 +291,9 @@ def fit_stacked(stacked: nn.Module, train: tuple[torch.Tensor, torch.Tensor], ev
             opt.step()
             if step in eval_steps:
                 record(step)
+            if slot and (step == config.steps or slot.due()):
+                slot.save({"model": stacked.state_dict(), "optimizer": opt.state_dict(), "history": history,
+                           "step": step})
             bar.update()
     return {k: (np.asarray(v) if k == "step" else torch.stack(v, dim=1).numpy()) for k, v in history.items()}
 

@@ -41,9 +41,10 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
                    check=True)
 
 # %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full
-seed = 0  # not used for training: the profile's list of model seeds is
-device = "cpu"  # cpu | cuda | auto
+profile = "quick"  # smoke | quick | full | paper (the record)
+device = "auto"  # auto (CUDA when present) | cpu | cuda
+seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
+overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
 force = False  # recompute even when a stored result matches
 
 # %%
@@ -52,9 +53,7 @@ import pandas as pd
 
 import mnist1d_lib as m1
 
-m1.plotting.setup()
-settings = m1.profiles.get_profile(profile).classification
-run = m1.results.Run("classification", profile=profile, seed=seed, device=device, force=force)
+run, settings = m1.notebook.start("classification", "classification", profile, device, force, seeds, overrides)
 pd.DataFrame([m1.results.to_jsonable(settings)])
 
 # %% [markdown]

@@ -37,9 +37,10 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
                    check=True)
 
 # %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full
-seed = 0  # seed of the random choices of this notebook (t-SNE, example picks)
-device = "cpu"  # cpu | cuda | auto (this notebook uses only the CPU)
+profile = "quick"  # smoke | quick | full | paper (the record)
+device = "auto"  # auto (CUDA when present) | cpu | cuda
+seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
+overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
 force = False  # recompute even when a stored result matches
 
 # %%
@@ -49,9 +50,8 @@ import pandas as pd
 
 import mnist1d_lib as m1
 
-m1.plotting.setup()
-settings = m1.profiles.get_profile(profile).dataset
-run = m1.results.Run("dataset", profile=profile, seed=seed, device=device, force=force)
+run, settings = m1.notebook.start("dataset", "dataset", profile, device, force, seeds, overrides)
+seed = settings.seeds[0]  # of the t-SNE maps and the example picks
 data = m1.data.make_dataset()  # 4000 train / 1000 test, dataset seed 42
 print(f"train x {data.x.shape}, test x {data.x_test.shape}, classes {np.bincount(data.y)}")
 

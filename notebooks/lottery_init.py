@@ -33,16 +33,17 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
                    check=True)
 
 # %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full
-seed = 0  # not used for training: the profile's trials are
-device = "cpu"  # cpu | cuda | auto
+profile = "quick"  # smoke | quick | full | paper (the record)
+device = "auto"  # auto (CUDA when present) | cpu | cuda
+seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
+overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
 force = False  # recompute even when a stored result matches
 
 # %%
 import mnist1d_lib as m1
 
 la = m1.lottery_analysis
-run, settings = m1.notebook.start("lottery_init", "lottery", profile, seed, device, force)
+run, settings = m1.notebook.start("lottery_init", "lottery", profile, device, force, seeds, overrides)
 m1.notebook.settings_table(settings)
 
 # %% [markdown]

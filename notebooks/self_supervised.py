@@ -47,9 +47,10 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
                    check=True)
 
 # %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full
-seed = 0  # not used for training: the profile's list of seeds is
-device = "cpu"  # cpu | cuda | auto
+profile = "quick"  # smoke | quick | full | paper (the record)
+device = "auto"  # auto (CUDA when present) | cpu | cuda
+seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
+overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
 force = False  # recompute even when a stored result matches
 
 # %%
@@ -58,7 +59,7 @@ import numpy as np
 import mnist1d_lib as m1
 
 sa = m1.ssl_analysis
-run, settings = m1.notebook.start("self_supervised", "ssl", profile, seed, device, force)
+run, settings = m1.notebook.start("self_supervised", "ssl", profile, device, force, seeds, overrides)
 m1.notebook.settings_table(settings)
 
 # %% [markdown]

@@ -18,9 +18,10 @@ def test_compute_reuses_a_stored_result_until_config_changes_or_forced(results_t
     run = Run("demo", profile="smoke", device="cpu")
     assert run.compute("part", {"steps": 3}, work) == {"acc": [1.5, 2.5]}
     run.record("dataset/knn_pixel_acc", [59.0, 60.0])
-    path = run.save()
-    doc = json.loads(path.read_text())
-    for key in ("config", "metrics", "runtime_s", "compute_s", "device", "provenance", "seed", "outputs"):
+    run.save()
+    doc = json.loads(run.path.read_text())
+    assert doc["complete"] is True
+    for key in ("config", "metrics", "runtime_s", "compute_s", "device", "provenance", "outputs"):
         assert key in doc
     assert doc["provenance"]["versions"]["torch"] and doc["provenance"]["git_commit"]
     assert doc["metrics"]["dataset/knn_pixel_acc"] == {"values": [59.0, 60.0], "n_seeds": 2}
@@ -33,23 +34,18 @@ def test_compute_reuses_a_stored_result_until_config_changes_or_forced(results_t
     assert len(calls) == 3  # forced
 
 
-def test_library_hash_ignores_comments_and_docstrings(tmp_path, monkeypatch):
-    (tmp_path / "train.py").write_text('"""Doc."""\ndef f(x):\n    """What f does."""\n    return x + 1\n')
-    monkeypatch.setattr(m1.results, "LIBRARY_DIR", tmp_path)
-    base = m1.results.library_hash()
-    (tmp_path / "train.py").write_text('"""Other doc."""\n\n\ndef f(x):  # a comment\n    return x + 1\n')
-    assert m1.results.library_hash() == base
-    (tmp_path / "train.py").write_text('def f(x):\n    return x + 2\n')
-    assert m1.results.library_hash() != base
-
-
-def test_cache_key_includes_the_library_source(results_tmp, monkeypatch):
+def test_cache_key_follows_the_source_of_what_the_computation_reaches(results_tmp, monkeypatch):
     run = Run("demo", profile="smoke", device="cpu")
-    run.compute("part", {}, lambda: 1)
+    run.compute("part", {}, lambda: m1.checks.check_in_range("x", 1, 0, 2))
     run.save()
-    monkeypatch.setattr(m1.results, "library_hash", lambda modules=None: "changed")
     calls = []
-    Run("demo", profile="smoke", device="cpu").compute("part", {}, lambda: calls.append(1) or 1)
+    rerun = Run("demo", profile="smoke", device="cpu")
+    rerun.compute("part", {}, lambda: m1.checks.check_in_range("x", 1, 0, 2))
+    monkeypatch.setattr(m1.fingerprint, "module_index", lambda stem, real=m1.fingerprint.module_index: (
+        {k: m1.fingerprint.Definition(text=v.text + "changed", names=v.names, attributes=v.attributes)
+         for k, v in real(stem)[0].items()}, real(stem)[1]) if stem == "checks" else real(stem))
+    Run("demo", profile="smoke", device="cpu").compute(
+        "part", {}, lambda: calls.append(1) or m1.checks.check_in_range("x", 1, 0, 2))
     assert calls == [1]
 
 
@@ -62,8 +58,10 @@ def test_writes_are_atomic(results_tmp, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(m1.files.os, "replace", crash)
+    changed = Run("demo", profile="smoke", device="cpu")
+    changed.record("demo/claim", [1.0])
     with pytest.raises(KeyboardInterrupt):
-        Run("demo", profile="smoke", device="cpu").save()
+        changed.save()
     assert run.path.read_text() == before
     assert not [p for p in run.path.parent.iterdir() if p.name.endswith(".tmp")]
 
@@ -79,6 +77,34 @@ def test_figures_are_saved_in_the_profiles_formats(results_tmp, profile, formats
     assert all(p.stat().st_size > 0 for p in folder.iterdir())
 
 
+def test_a_cache_hit_leaves_the_results_file_alone(results_tmp):
+    run = Run("demo", profile="smoke", device="cpu")
+    run.compute("part", {}, lambda: 1)
+    run.record("demo/claim", [1.0])
+    run.save()
+    before = run.path.read_bytes()
+    again = Run("demo", profile="smoke", device="cpu")
+    again.compute("part", {}, lambda: 1)
+    again.record("demo/claim", [1.0])
+    again.save()
+    assert run.path.read_bytes() == before
+
+
+def test_each_output_is_written_when_it_is_computed(results_tmp):
+    calls = []
+
+    def work():
+        calls.append(1)
+        return 1
+
+    Run("demo", profile="smoke", device="cpu").compute("first", {}, work)
+    doc = json.loads((results_tmp / "smoke" / "demo.json").read_text())  # no save(): as if stopped here
+    assert doc["complete"] is False and doc["outputs"]["first"]["value"] == 1
+    assert "demo" not in m1.results.load_results("smoke")  # a half-done notebook is not a result
+    assert Run("demo", profile="smoke", device="cpu").compute("first", {}, work) == 1
+    assert calls == [1]
+
+
 def test_json_conversion():
     assert to_jsonable({"a": np.float32(0.1), "b": float("nan"), "c": (1, np.int64(2))}) == {
         "a": 0.1, "b": None, "c": [1, 2]}
@@ -89,29 +115,19 @@ def test_unknown_profile_is_an_error(results_tmp):
         Run("demo", profile="huge")
 
 
-def test_library_hash_leaves_out_presentation_modules(tmp_path, monkeypatch):
-    for name in ("train.py", "plotting.py"):
-        (tmp_path / name).write_text("x = 1\n")
-    monkeypatch.setattr(m1.results, "LIBRARY_DIR", tmp_path)
-    base = m1.results.library_hash()
-    (tmp_path / "plotting.py").write_text("x = 2\n")
-    assert m1.results.library_hash() == base
-    (tmp_path / "train.py").write_text("x = 2\n")
-    assert m1.results.library_hash() != base
-
-
-def test_fingerprint_follows_the_modules_a_computation_uses():
+def test_fingerprint_follows_the_functions_a_computation_reaches():
     settings = m1.profiles.get_profile("smoke").classification
-    _, modules = m1.results.computation_fingerprint(lambda: m1.classification.train_benchmark(settings))
-    assert {"classification", "train", "models", "gru", "data", "results"} <= set(modules)
-    assert "baselines" not in modules and "plotting" not in modules  # other chapters' code does not matter
-    assert "profiles" not in modules  # settings reach a computation through its config, part of the cache key
+    _, reached = m1.fingerprint.fingerprint(lambda: m1.classification.train_benchmark(settings))
+    assert {"classification.train_benchmark", "train.fit_stacked", "models.GRU", "gru.gru_recurrence",
+            "stacking.StackedConv1d"} <= set(reached)
+    assert not [r for r in reached if r.startswith(("baselines.", "plotting.", "scorecard.", "metalearn."))]
+    assert "train.early_stopping" not in reached  # a function of a reached module that is not called
 
 
 def test_fingerprint_sees_a_library_module_under_another_name():
     dd = m1.double_descent
-    _, modules = m1.results.computation_fingerprint(lambda: dd.train_sweep([], None, None))
-    assert {"double_descent", "train", "stacking"} <= set(modules)
+    _, reached = m1.fingerprint.fingerprint(lambda: dd.train_sweep([], None, None))
+    assert {"double_descent.train_sweep", "train.train_many", "stacking.stack_models"} <= set(reached)
 
 
 def test_fingerprint_changes_with_the_notebooks_own_code():
@@ -121,7 +137,33 @@ def test_fingerprint_changes_with_the_notebooks_own_code():
     def helper_b():
         return m1.baselines.knn_accuracy(None, k=5)
 
-    hash_a, modules = m1.results.computation_fingerprint(lambda: helper_a())
-    hash_b, _ = m1.results.computation_fingerprint(lambda: helper_b())
-    assert "baselines" in modules and hash_a != hash_b
-    assert m1.results.computation_fingerprint(lambda: helper_a())[0] == hash_a
+    hash_a, reached = m1.fingerprint.fingerprint(lambda: helper_a())
+    hash_b, _ = m1.fingerprint.fingerprint(lambda: helper_b())
+    assert "baselines.knn_accuracy" in reached and hash_a != hash_b
+    assert m1.fingerprint.fingerprint(lambda: helper_a())[0] == hash_a
+
+
+def test_normalized_source_ignores_comments_docstrings_and_layout():
+    base = m1.fingerprint.normalized_source('def f(x):\n    """What f does (±1)."""\n    return x + 1\n')
+    same = m1.fingerprint.normalized_source('def f(x):  # a comment\n    """Other."""\n\n    return x + 1  \n')
+    assert base == same == "def f(x):\n    return x + 1"
+    assert m1.fingerprint.normalized_source("def f(x):\n    return x + 2\n") != base
+
+
+def test_fingerprints_do_not_depend_on_the_python_version():
+    """The library's definition hashes are the same under every Python 3 found here
+    (pyenv's 3.10, 3.12, 3.13, ...): only source text goes into them, no bytecode."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    script = Path(m1.fingerprint.__file__)
+    ours = m1.fingerprint.library_fingerprints()
+    pythons = {p for v in ("3.10", "3.12", "3.13") for p in [shutil.which(f"python{v}")] if p and "shims" not in p}
+    pythons |= {str(p) for p in Path.home().glob(".pyenv/versions/3.1[023]*/bin/python3")}
+    if not pythons:
+        pytest.skip("no other Python 3 interpreter on this machine")
+    for python in sorted(pythons):
+        out = subprocess.run([python, str(script)], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout) == ours, python
