@@ -1,12 +1,14 @@
 # MNIST-1D reproducibility book.
-#   make book                     execute every notebook (quick profile, CPU) and build the HTML book
+#   make book                     execute every notebook (quick profile) and build the HTML book
 #   make test                     unit tests, smoke execution of every notebook, book build, browser check
+#   make record                   the record: every notebook at the paper's settings (CUDA when present),
+#                                 resumable: run it again after a stop and it goes on where it stopped
 #   make execute PROFILE=full DEVICE=cuda
 # Only notebooks whose source or library changed are re-executed. They run JOBS at a time
 # (default: one per CPU core, each with THREADS = cores / JOBS threads), longest first.
 
 PROFILE ?= quick
-DEVICE ?= cpu
+DEVICE ?= auto
 # FORCE=True re-executes every notebook and recomputes even where a stored result matches
 FORCE ?= False
 VENV ?= .venv
@@ -26,7 +28,7 @@ MAKEFLAGS += -j$(JOBS)
 export OMP_NUM_THREADS := $(THREADS)
 STARTED := $(shell date +%s)
 
-.PHONY: setup browser execute book check-book test sync clean always
+.PHONY: setup browser execute record record-status book check-book test sync clean always
 .DELETE_ON_ERROR:
 
 setup: $(VENV)/.installed browser
@@ -52,9 +54,19 @@ execute: $(EXECUTED)
 
 $(EXEC_DIR)/%.ipynb: notebooks/%.ipynb $(LIBRARY) $(if $(filter True,$(FORCE)),always) | $(VENV)/.installed
 	@mkdir -p $(EXEC_DIR)
-	$(BIN)/papermill $< $(EXEC_DIR)/.$*.running.ipynb -k python3 --cwd notebooks \
+	$(BIN)/papermill $< $(EXEC_DIR)/.$*.running.ipynb -k python3 --cwd notebooks $(PAPERMILL_FLAGS) \
 	    -p profile $(PROFILE) -p device $(DEVICE) -p force $(FORCE)
 	mv $(EXEC_DIR)/.$*.running.ipynb $@
+
+# The record (results/paper/): chapters first, then ablations, each notebook's tqdm bars in the log.
+# Each computation is stored when it finishes and its training loops checkpoint every minute
+# (.checkpoints/), so `make record` after a stop resumes; commit results/paper/ as notebooks complete.
+record:
+	$(MAKE) execute PROFILE=paper PAPERMILL_FLAGS=--log-output
+
+# Done / running / waiting notebooks of the record, with times
+record-status:
+	$(PYTHON) tools/record_status.py
 
 book: execute
 	rm -rf book/executed && mkdir -p book/executed

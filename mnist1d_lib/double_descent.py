@@ -184,17 +184,23 @@ ABLATIONS = {
 }
 
 
+# The seed report's own base model (its Table 1): one hidden layer of 10 units, clean labels
+REPORT_BASE = {"architecture": "mlp", "width": 10, "n_layers": 1, "label_noise": 0.0}
+
+
 def ablation_members(settings, ablation: str) -> list[Member]:
     """Members of one ablation (``DoubleDescentAblationSettings``): a 2-hidden-layer
     MLP of ``settings.width`` units with ``settings.label_noise``, except for the
-    setting the ablation varies."""
+    setting the ablation varies (the dropout ablation also on ``REPORT_BASE`` when
+    ``settings.dropout_report_base``)."""
     s = settings
     base = {"architecture": "mlp", "width": s.width, "label_noise": s.label_noise}
     variants = {
         "depth": [dict(base, n_layers=d) for d in s.n_layers],
         "label_noise": [dict(base, label_noise=p) for p in s.noise_levels],
         "width": [dict(base, width=w, n_layers=s.depth_for_widths) for w in s.widths],
-        "dropout": [dict(base, dropout=p) for p in s.dropouts],
+        "dropout": [dict(base, dropout=p) for p in s.dropouts]
+        + [dict(REPORT_BASE, dropout=p) for p in s.dropouts if s.dropout_report_base],
         "dropout_noise": [dict(base, label_noise=p, dropout=d) for p in s.heatmap_noise_levels for d in s.dropouts],
     }
     if ablation not in variants:

@@ -122,7 +122,10 @@ def ablation_measurements(ablation: str, table: pd.DataFrame) -> dict[str, list]
         elif ablation == "width":
             out.setdefault("double_descent_width/peak_height", []).append(second_peak(x, test, train)["height"])
         elif ablation == "dropout":
-            out.setdefault("double_descent_dropout/no_dropout_best", []).append(bool(np.argmin(test) == 0))
+            for width, base in part.groupby("width"):
+                claim = "no_dropout_best" if width != REPORT_BASE["width"] else "no_dropout_best_report_base"
+                best = base.loc[base["test_err"].idxmin(), "dropout"]
+                out.setdefault(f"double_descent_dropout/{claim}", []).append(bool(best == 0.0))
     return out
 
 

@@ -128,10 +128,18 @@ def _module_index(stem: str, source: str) -> tuple[dict[str, Definition], dict[s
     return definitions, _relative_imports(tree.body)
 
 
+@functools.lru_cache(maxsize=1)
+def _library_sources() -> dict[str, str]:
+    """Every library module's source, read once per process at the first fingerprint: a
+    module edited on disk while a long notebook runs does not change the keys of that
+    notebook's later computations, whose code was imported before the edit."""
+    return {p.stem: p.read_text() for p in LIBRARY_DIR.glob("*.py")}
+
+
 def module_index(stem: str):
-    """``_module_index`` of the library module ``stem`` as it is on disk now."""
-    path = LIBRARY_DIR / f"{stem}.py"
-    return _module_index(stem, path.read_text()) if path.exists() else ({}, {})
+    """``_module_index`` of the library module ``stem`` (its source as this process read it)."""
+    source = _library_sources().get(stem)
+    return _module_index(stem, source) if source is not None else ({}, {})
 
 
 def _resolve(stem: str, name: str, local: dict) -> tuple[str, str | None] | None:

@@ -2,10 +2,12 @@
 pooling notebook): a two-layer CNN whose downsampling is none, a stride of 2, or
 max, average or L2 pooling over pairs, trained on 1k..50k signals.
 
-All sizes are nested prefixes of one generated training set of 50,000 signals and
-share its 1,000 test signals, so sizes differ only in how much data a model sees
-(the authors generate a new dataset per size). For one method, every size and seed
-is one member of a single stack (``train.train_many`` with ``train_subsets``).
+With ``settings.fresh_data`` (the paper profile) every size has its own generated
+dataset of ``size`` training and 1,000 test signals, as in the authors' notebook;
+otherwise all sizes are nested prefixes of one training set of the largest size and
+share its test signals, so that sizes differ only in how much data a model sees.
+For one method, every size and seed is one member of a single stack
+(``train.fit_stacked`` with one input set and one subset per member).
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from .data import Dataset, make_dataset
-from .train import TrainConfig, train_many
+from .stacking import stack_models
+from .train import TrainConfig, _as_tensors, fit_stacked, init_model, resolve_device
 
 METHODS = ("none", "stride 2", "max", "average", "L2")
 POOLS = {
@@ -59,6 +62,39 @@ def pooling_data(sizes: tuple[int, ...], n_test: int = 1000) -> Dataset:
     return make_dataset(num_samples=n, train_split=max(sizes) / n)
 
 
+def member_data(sizes: tuple[int, ...], fresh: bool, n_test: int = 1000) -> list[Dataset]:
+    """The dataset of each size: its own generated one (``fresh``), or the first ``size``
+    signals of one shared dataset (the same test signals for all)."""
+    if fresh:
+        return [make_dataset(num_samples=size + n_test, train_split=size / (size + n_test)) for size in sizes]
+    shared = pooling_data(sizes, n_test)
+    return [Dataset(x=shared.x[:size], y=shared.y[:size], x_test=shared.x_test, y_test=shared.y_test, t=shared.t)
+            for size in sizes]
+
+
+def train_method(method: str, datasets: list[Dataset], seeds: list[int], config: TrainConfig,
+                 device: str) -> dict:
+    """Train one ``PoolingCNN(method)`` per (dataset, seed) pair as one stack: member k sees
+    ``datasets[k]`` (zero-padded to the largest, each drawing batches from its own
+    examples only) and is tested on that dataset's test signals. Returns the history
+    of ``train.fit_stacked``: ``step`` (E,), ``test_acc`` and ``test_loss`` (members, E)."""
+    device = resolve_device(device)
+    n = max(len(d.y) for d in datasets)
+
+    def padded(x, y):  # (members, n, length), (members, n)
+        xs, ys = np.zeros((len(x), n, x[0].shape[-1])), np.zeros((len(y), n), dtype=np.int64)
+        for k, (xk, yk) in enumerate(zip(x, y)):
+            xs[k, :len(yk)], ys[k, :len(yk)] = xk, yk
+        return _as_tensors(xs, ys, device)
+
+    stacked = stack_models([init_model(lambda: PoolingCNN(method), s) for s in seeds]).to(device)
+    train = padded([d.x for d in datasets], [d.y for d in datasets])
+    test = _as_tensors(np.stack([d.x_test for d in datasets]), np.stack([d.y_test for d in datasets]), device)
+    return fit_stacked(stacked, train, {"test": test}, config, seeds,
+                       train_subsets=[np.arange(len(d.y)) for d in datasets], desc=f"pooling: {method}",
+                       eval_train=False)
+
+
 def chapter_computation(settings, device: str):
     """The chapter's computation for ``Run.compute``: (config, fn); ``fn`` trains every
     method at every size and seed and returns rows of (method, size, seed, test_acc
@@ -66,14 +102,13 @@ def chapter_computation(settings, device: str):
     config = {"settings": settings}
 
     def compute():
-        data = pooling_data(settings.sizes)
-        train = TrainConfig(steps=settings.steps, lr=settings.lr, eval_every=settings.eval_every)
         members = [(size, seed) for size in settings.sizes for seed in settings.seeds]
-        subsets = [np.arange(size) for size, _ in members]
+        by_size = dict(zip(settings.sizes, member_data(settings.sizes, settings.fresh_data)))
+        train = TrainConfig(steps=settings.steps, lr=settings.lr, eval_every=settings.eval_every)
         rows, step = [], None
         for method in METHODS:
-            _, history = train_many(lambda: PoolingCNN(method), data, train, [s for _, s in members], device,
-                                    train_subsets=subsets, desc=f"pooling: {method}", eval_train=False)
+            history = train_method(method, [by_size[size] for size, _ in members], [s for _, s in members], train,
+                                   device)
             step = history["step"].tolist()
             rows += [{"method": method, "size": size, "seed": seed, "test_acc": history["test_acc"][k].tolist(),
                       "final_test_acc": float(history["test_acc"][k, -1])}

@@ -86,6 +86,9 @@ class DoubleDescentAblationSettings:
     depth_for_widths: int = 3  # the hidden-size ablation's fixed depth
     widths: tuple[int, ...] = (4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256)
     dropouts: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+    # The dropout ablation also on the seed report's own base (its Table 1: 10 hidden units,
+    # 1 layer, no label noise), besides the base above
+    dropout_report_base: bool = False
     heatmap_noise_levels: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
     seeds: tuple[int, ...] = (0, 1, 2)
     eval_epochs: int = 75
@@ -218,6 +221,9 @@ class PoolingSettings:
     steps: int = 1500
     lr: float = 1e-2
     eval_every: int = 500
+    # The authors generate a new dataset (and test set) per size; False: nested subsets of
+    # one set of the largest size, sharing its test signals (the full profile's cheaper choice).
+    fresh_data: bool = False
 
 
 @dataclass(frozen=True)
@@ -303,13 +309,13 @@ PROFILES: dict[str, Profile] = {
         double_descent=DoubleDescentSettings(epochs=500, mlp_widths=PAPER_MLP_WIDTHS, cnn_epochs=500,
                                              cnn_channels=PAPER_CNN_CHANNELS),
         # Seed report 2.1: the chapter's 500 epochs, so that the models interpolate
-        dd_ablations=DoubleDescentAblationSettings(epochs=500, eval_epochs=100),
+        dd_ablations=DoubleDescentAblationSettings(epochs=500, eval_epochs=100, dropout_report_base=True),
         metalearn_afunc=MetalearnActivationSettings(outer_steps=301, ablation_outer_steps=301,
                                                     hidden_outer_steps=301),
         lottery=LotterySettings(rounds=tuple(range(100)), round_steps=1501, trials=(0, 1, 2), asymptote_steps=6000,
                                 asymptote_eval_every=250, ablation_rounds=tuple(range(100)), ablation_steps=1501),
         ssl=SSLSettings(epochs=200, eval_every=10, tsne_samples=4000, head_epochs=200, head_seeds=(0, 1, 2)),
-        pooling=PoolingSettings(steps=6000, eval_every=250),
+        pooling=PoolingSettings(steps=6000, eval_every=250, fresh_data=True),
     ),
 }
 

@@ -140,3 +140,13 @@ def test_a_tiny_sweep_learns_and_reports_one_row_per_member(data):
     assert (wide_clean["train_err"] < table.query("width == 4 and label_noise == 0")["train_err"].mean()).all()
     features = curve_features(table, architecture="mlp", label_noise=0.15)
     assert list(features["seed"]) == [0, 1]
+
+
+def test_dropout_ablation_also_runs_on_the_seed_reports_base_at_the_paper_profile():
+    paper = m1.profiles.get_profile("paper").dd_ablations
+    members = m1.double_descent.ablation_members(paper, "dropout")
+    report = [m for m in members if (m.width, m.n_layers, m.label_noise) == (10, 1, 0.0)]
+    assert sorted({m.dropout for m in report}) == sorted(paper.dropouts)
+    assert len(report) == len(paper.dropouts) * len(paper.seeds)
+    full = m1.double_descent.ablation_members(m1.profiles.get_profile("full").dd_ablations, "dropout")
+    assert all(m.width == 64 for m in full)

@@ -162,3 +162,26 @@ def test_pooling_analysis_reads_a_synthetic_result():
     assert measured["pooling/gap_shrinks"] == [True, True]
     assert measured["pooling/gap_low_data"] == [16, 16] and measured["pooling/gap_high_data"] == [1, 1]
     assert "(78.2)" in pa.accuracy_table({"runs": runs})["max"].iloc[0]
+
+
+def test_pooling_stack_of_one_shared_set_equals_subsets_of_it(data):
+    """Members given the first ``size`` signals of one set (padded, with subsets) train
+    exactly as ``train_many`` with ``train_subsets`` on that set."""
+    torch.set_num_threads(1)
+    sizes, seeds = (200, 400), [0, 1]
+    shared = m1.data.Dataset(x=data.x[:400], y=data.y[:400], x_test=data.x_test[:100], y_test=data.y_test[:100],
+                             t=data.t)
+    sets = [m1.data.Dataset(x=shared.x[:n], y=shared.y[:n], x_test=shared.x_test, y_test=shared.y_test, t=shared.t)
+            for n in sizes]
+    config = m1.train.TrainConfig(steps=30, eval_every=10)
+    ours = m1.pooling.train_method("max", sets, seeds, config, "cpu")
+    _, reference = m1.train.train_many(lambda: m1.pooling.PoolingCNN("max"), shared, config, seeds, "cpu",
+                                       train_subsets=[np.arange(n) for n in sizes], eval_train=False, progress=False)
+    np.testing.assert_array_equal(ours["test_acc"], reference["test_acc"])
+    np.testing.assert_array_equal(ours["test_loss"], reference["test_loss"])
+
+
+def test_fresh_pooling_data_is_one_generated_set_per_size():
+    sets = m1.pooling.member_data((100, 200), fresh=True, n_test=50)
+    assert [len(d.y) for d in sets] == [100, 200] and all(len(d.y_test) == 50 for d in sets)
+    assert not np.array_equal(sets[0].x_test, sets[1].x_test)  # each size its own test signals, as the authors

@@ -3,7 +3,9 @@
 Longest-first is the classic greedy schedule for parallel jobs: the long notebooks
 start at once and the short ones fill the gaps at the end. A notebook's length is
 its last recorded ``compute_s`` in ``results/<profile>/`` (else in ``results/full/``,
-else 0). Standard library only: the Makefile runs it before any set-up.
+else 0). For the record (``paper``) the chapters come before the ablations, so that
+the paper's own claims are settled first. Standard library only: the Makefile runs
+it before any set-up.
 
     python3 tools/notebook_order.py quick
 """
@@ -12,6 +14,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ("dataset", "classification", "double_descent", "metalearn_lr", "metalearn_afunc", "lottery",
+            "self_supervised", "pooling")
 
 
 def recorded_seconds(name: str, profile: str) -> float:
@@ -24,7 +28,8 @@ def recorded_seconds(name: str, profile: str) -> float:
 
 def main(profile: str) -> None:
     names = sorted(p.stem for p in (ROOT / "notebooks").glob("*.py"))
-    print(" ".join(sorted(names, key=lambda n: -recorded_seconds(n, profile))))
+    first = CHAPTERS if profile == "paper" else names
+    print(" ".join(sorted(names, key=lambda n: (n not in first, -recorded_seconds(n, profile)))))
 
 
 if __name__ == "__main__":
