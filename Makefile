@@ -40,11 +40,13 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) || \
 	  echo "could not install chromium and chromium-driver: the browser check of the book will be skipped"
 
-# torch is pinned to the CPU wheel: a looser spec pulls a multi-GB CUDA build.
+# torch comes from TORCH_INDEX: PyTorch's CPU index by default (PyPI's torch for Linux is a
+# multi-GB CUDA build); for a GPU, e.g. `make setup TORCH_INDEX=https://download.pytorch.org/whl/cu126`.
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q torch==2.13.0 --extra-index-url $(TORCH_INDEX)
 	$(BIN)/python -m pip install -q -e ".[book,test]"
 	touch $@
 

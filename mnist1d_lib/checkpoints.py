@@ -37,10 +37,23 @@ def interval_s() -> float:
 
 
 class Scope:
-    """The checkpoints of one computation: a folder and a counter of slots handed out."""
+    """The checkpoints of one computation: a folder, a counter of slots handed out, and
+    the compute seconds of earlier, stopped attempts: each attempt leaves a file
+    ``attempt-<start time>``, and its time is taken to run to its last save."""
 
     def __init__(self, folder: Path):
-        self.folder, self.calls = folder, 0
+        self.folder, self.calls, self.started = folder, 0, time.time()
+        starts = sorted(float(p.name.split("-", 1)[1]) for p in folder.glob("attempt-*"))
+        saves = [p.stat().st_mtime for p in folder.glob("*.pt")]
+        ends = starts[1:] + [self.started]
+        self.earlier = sum(max([t for t in saves if start <= t < end], default=start) - start
+                           for start, end in zip(starts, ends))
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"attempt-{self.started:.3f}").touch()
+
+    def elapsed(self) -> float:
+        """Compute seconds of this computation over all its attempts."""
+        return self.earlier + time.time() - self.started
 
 
 class Slot:
@@ -110,6 +123,12 @@ def resumable(key: str, fresh: bool = False) -> Iterator[None]:
         yield
     finally:
         _scope.reset(token)
+
+
+def elapsed() -> float | None:
+    """Compute seconds of the running computation over all its attempts (None outside ``resumable``)."""
+    scope = _scope.get()
+    return None if scope is None else scope.elapsed()
 
 
 def discard(key: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.resources
 import json
 import os
 from dataclasses import dataclass
@@ -161,7 +162,6 @@ def generation_steps(label: int, seed: int = 0) -> list[tuple[str, np.ndarray]]:
 
 
 def frozen_path() -> Path:
-    """The paper's frozen ``mnist1d_data.pkl``, shipped in ``reference/`` of the repository."""
-    from .paths import repo_root
-
-    return repo_root() / "reference" / "mnist1d_data.pkl"
+    """The paper's frozen ``mnist1d_data.pkl`` (Apache-2.0, see NOTICE), shipped inside
+    this package, so that it is there in a clone, an installed wheel and Colab alike."""
+    return Path(str(importlib.resources.files(__package__) / "mnist1d_data.pkl"))

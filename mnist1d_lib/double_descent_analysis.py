@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .double_descent import ABLATIONS, ablation_computation
+from .double_descent import ABLATIONS, REPORT_BASE, ablation_computation
 from .notebook import record_measurements
 
 NO_PEAK_POINTS = 2.0  # a curve "has no peak" when it rises at most this far (points) above its minimum

@@ -22,7 +22,6 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
-import importlib
 import inspect
 import io
 import sys
@@ -227,8 +226,8 @@ def _function_source(fn: types.FunctionType) -> str:
     return "\n".join(ast.get_source_segment(source, n) for n in matching)
 
 
-def fingerprint(fn: Callable) -> tuple[str, list[str]]:
-    """(hash, sorted library definitions reached) of the computation ``fn``.
+def fingerprint(fn: Callable) -> tuple[str, dict[str, str]]:
+    """(hash, ``{library definition reached: hash of its text}``) of the computation ``fn``.
 
     ``fn`` may be a library function (or a closure one returns), a notebook function
     or lambda (whose own source counts, and the notebook functions it calls), or a
@@ -272,7 +271,18 @@ def fingerprint(fn: Callable) -> tuple[str, list[str]]:
         h.update(b"\0notebook\0" + text.encode())
     for label in sorted(library):
         h.update(f"\0{label}\0".encode() + library[label].encode())
-    return h.hexdigest()[:16], sorted(library)
+    return h.hexdigest()[:16], {label: _text_hash(library[label]) for label in sorted(library)}
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def changed(reached: dict[str, str]) -> list[str]:
+    """The definitions of a stored ``reached`` map whose source differs now (or is gone):
+    why a stored result no longer matches the code."""
+    now = library_fingerprints()
+    return sorted(label for label, digest in reached.items() if now.get(label) != digest)
 
 
 def library_fingerprints() -> dict[str, str]:
@@ -281,7 +291,7 @@ def library_fingerprints() -> dict[str, str]:
     out = {}
     for path in sorted(LIBRARY_DIR.glob("*.py")):
         for name, definition in module_index(path.stem)[0].items():
-            out[f"{path.stem}.{name}"] = hashlib.sha256(definition.text.encode()).hexdigest()[:16]
+            out[f"{path.stem}.{name}"] = _text_hash(definition.text)
     return out
 
 

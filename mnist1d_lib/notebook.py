@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from . import plotting
+from .paths import in_clone
 from .profiles import customised
 from .results import Run, to_jsonable
 
@@ -19,20 +20,36 @@ def start(name: str, section: str, profile: str, device: str = "auto", force: bo
     before anything runs). A customised run is stored apart from the record, and says so."""
     plotting.setup()
     run = Run(name, profile=customised(profile, section, seeds, overrides), device=device, force=force)
+    if not in_clone():
+        _note(f"**Outside a clone of the book.** The results of record (`results/paper/`, `results/full/`) are "
+              f"not here, so this notebook cannot show the stored record beside its own numbers, nor reuse "
+              f"stored results: it computes everything at the `{run.profile}` profile into `{run.dir}`.")
     if run.settings.base is not None:
-        from IPython.display import Markdown, display
-
-        display(Markdown(f"**Not the record.** This run changes `{section}` of the `{run.settings.base}` "
-                         f"profile ({changed_settings(run, section)}); its results go to "
-                         f"`results/{run.settings.folder}/`, apart from the results of record."))
+        _note(f"**Not the record.** This run changes `{section}` of the `{run.settings.base}` profile "
+              f"({changed_settings(run, section)}); its results go to `results/{run.settings.folder}/`, "
+              "apart from the results of record.")
     return run, getattr(run.settings, section)
+
+
+def _note(text: str) -> None:
+    """Show ``text`` as Markdown in a notebook (printed when run as a script)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display(Markdown(text))
+    else:
+        print(text)
 
 
 def changed_settings(run: Run, section: str) -> str:
     """The settings of ``section`` that a customised run changed, as "name = value" text."""
     from .profiles import get_profile
 
-    ours, base = to_jsonable(getattr(run.settings, section)), to_jsonable(getattr(get_profile(run.settings.base), section))
+    ours = to_jsonable(getattr(run.settings, section))
+    base = to_jsonable(getattr(get_profile(run.settings.base), section))
     return ", ".join(f"{k} = {v}" for k, v in ours.items() if base[k] != v)
 
 

@@ -18,13 +18,13 @@ from datetime import datetime, timezone
 
 from .files import atomic_write_text
 from .profiles import PROFILES, get_profile
+from .paths import colab_url
 from .results import EXECUTION_FILE, git_commit, load_results, repo_root, results_dir
 from .scorecard import EXPLANATIONS, VERDICTS, paper_settings_rows, scorecard_rows, with_spread, write_scorecard
 
 RECORD = "full"  # the profile whose verdicts the book reports
 # What `make execute` may take on a 2-core CPU, per profile (minutes).
 BUDGET_MIN = {"smoke": 3, "quick": 10, "full": 60}
-COLAB = "https://colab.research.google.com/github/mnist1d-book/mnist1d-book/blob/main/notebooks/{}.ipynb"
 SCORECARD, DIFFERENCES, STATUS = "/book/generated/scorecard", "/book/generated/differences", "/book/generated/status"
 
 
@@ -123,7 +123,7 @@ def summary_snippet(record: list[dict], shown_profile: str, commit: str, build: 
 def colab_snippet(notebooks: list[str]) -> str:
     """A table of the notebooks with their Colab links."""
     lines = ["| chapter | notebook |", "|---|---|"]
-    lines += [f"| {_chapter(name)} | [open in Colab]({COLAB.format(name)}) |" for name in notebooks]
+    lines += [f"| {_chapter(name)} | [open in Colab]({colab_url(name)}) |" for name in notebooks]
     return "\n".join(lines) + "\n"
 
 

@@ -33,6 +33,7 @@ import numpy as np
 from . import checkpoints
 from .files import atomic_write_text
 from .fingerprint import fingerprint
+from .parallel import pmap
 from .paths import LIBRARY_DIR, repo_root, results_dir  # noqa: F401  (re-exported for report and scorecard)
 from .profiles import Profile, get_profile
 from .train import resolve_device
@@ -92,6 +93,16 @@ def device_description(device: str) -> str:
     return f"cpu ({platform.processor() or platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} threads)"
 
 
+def _resumable_call(job: tuple[str, bool, Callable[[], Any]]) -> tuple[Any, float]:
+    """(JSON value, compute seconds over every attempt) of one computation ``(cache key,
+    fresh, fn)``, its training loops checkpointing under the key (in whichever process runs it)."""
+    cache_key, fresh, fn = job
+    with checkpoints.resumable(cache_key, fresh=fresh):
+        value = json.loads(json.dumps(to_jsonable(fn())))
+        seconds = checkpoints.elapsed()
+    return value, round(seconds, 2)
+
+
 class Run:
     """One execution of a notebook under a profile; collects outputs, metrics and figures.
 
@@ -114,8 +125,8 @@ class Run:
         self.figures: list[str] = []
         self.computed = False  # whether any output was computed rather than read from the store
 
-    def cache_key(self, config: Any, fn: Callable) -> tuple[str, list[str]]:
-        """(key, library definitions reached): a hash of ``config`` and of ``fn``'s
+    def cache_key(self, config: Any, fn: Callable) -> tuple[str, dict[str, str]]:
+        """(key, ``{library definition reached: its hash}``): a hash of ``config`` and of ``fn``'s
         fingerprint. Neither the device nor the machine is part of it: a result of
         record computed on a GPU is the record on a CPU too."""
         code, reached = fingerprint(fn)
@@ -137,16 +148,38 @@ class Run:
         if stored and not self.force and stored["cache_key"] == cache_key:
             self.outputs[key] = stored
             return stored["value"]
-        start = time.time()
-        with checkpoints.resumable(cache_key, fresh=self.force):
-            value = json.loads(json.dumps(to_jsonable(fn())))
-        self.outputs[key] = {"cache_key": cache_key, "compute_s": round(time.time() - start, 2), "value": value,
+        value, seconds = _resumable_call((cache_key, self.force, fn))
+        self.outputs[key] = {"cache_key": cache_key, "compute_s": seconds, "value": value,
                              "config": to_jsonable(config), "reached": reached,
                              "device": device_description(self.device), "git_commit": git_commit()}
         self.computed = True
         self._write(complete=False)
         checkpoints.discard(cache_key)
         return value
+
+    def compute_many(self, computations: dict[str, tuple[Any, Callable[[], Any]]]) -> dict[str, Any]:
+        """``{key: compute(key, config, fn)}`` for ``computations`` = ``{key: (config, fn)}``,
+        the missing ones side by side on ``parallel.workers()`` processes (each checkpoints
+        in its own process as ``compute`` does, and is stored as soon as it is done)."""
+        keys = {key: self.cache_key(config, fn) for key, (config, fn) in computations.items()}
+        stored = {key: self.stored.get("outputs", {}).get(key) for key in computations}
+        todo = [key for key in computations if self.force or not stored[key]
+                or stored[key]["cache_key"] != keys[key][0]]
+        done = {}
+        for key, (value, seconds) in zip(todo, pmap(_resumable_call, [(keys[k][0], self.force, computations[k][1])
+                                                                      for k in todo])):
+            self.outputs[key] = {"cache_key": keys[key][0], "compute_s": seconds, "value": value,
+                                 "config": to_jsonable(computations[key][0]), "reached": keys[key][1],
+                                 "device": device_description(self.device), "git_commit": git_commit()}
+            self.computed = True
+            self._write(complete=False)
+            checkpoints.discard(keys[key][0])
+            done[key] = value
+        for key in computations:
+            if key not in done:
+                self.outputs[key] = stored[key]
+                done[key] = stored[key]["value"]
+        return {key: done[key] for key in computations}
 
     def record(self, claim_id: str, values) -> None:
         """Record the measurement behind a scorecard claim: one value per seed

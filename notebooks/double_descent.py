@@ -77,10 +77,10 @@ data = dd.double_descent_data(settings.n_train, settings.n_test)
 members = dd.chapter_members(settings)
 schedules = {"mlp": dd.sweep_config(settings.epochs, settings.eval_epochs, settings.n_train),
              "cnn": dd.sweep_config(settings.cnn_epochs, settings.eval_epochs, settings.n_train)}
-sweeps = {arch: run.compute(arch, {"members": members[arch], "schedule": schedules[arch],
+sweeps = run.compute_many({arch: ({"members": members[arch], "schedule": schedules[arch],
                                    "n_train": settings.n_train, "n_test": settings.n_test},
                             lambda arch=arch: dd.train_sweep(members[arch], data, schedules[arch], device))
-          for arch in ("mlp", "cnn")}
+                           for arch in ("mlp", "cnn")})  # side by side with MNIST1D_WORKERS=2
 tables = {arch: da.final_table(sweep) for arch, sweep in sweeps.items()}
 pd.Series({arch: len(sweep["members"]) for arch, sweep in sweeps.items()}, name="models trained").to_frame()
 

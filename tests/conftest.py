@@ -3,7 +3,6 @@ import subprocess
 import types
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 

@@ -1,6 +1,7 @@
 """The notebooks as a whole: pairing, table of contents, and a smoke run of the book."""
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -81,3 +82,19 @@ def test_every_page_of_the_book_works_in_a_real_browser(smoke_book):
     assert browser_check.check_book(smoke_book.html, screenshots) == {}
     for name in browser_check.SCREENSHOTS:
         assert (screenshots / name).stat().st_size > 10_000, name
+
+
+def test_pre_commit_hooks_pass():
+    """The pre-commit configuration (pairing check and linter) holds on the whole tree."""
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    bin_dir = Path(sys.executable).parent
+    pre_commit = shutil.which("pre-commit", path=str(bin_dir)) or shutil.which("pre-commit")
+    if pre_commit is None or not (root / ".git").exists():
+        pytest.skip("pre-commit or the git checkout is missing")
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+               PRE_COMMIT_HOME=str(root / "_build" / "pre-commit"))
+    done = subprocess.run([pre_commit, "run", "--all-files"], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr

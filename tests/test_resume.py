@@ -47,3 +47,18 @@ def test_a_killed_run_resumes_to_the_uninterrupted_result(tmp_path, kind, marker
     assert resumed.wait(timeout=600) == 0, resumed.stderr.read()
     assert _value(stopped, kind) == _value(tmp_path / "whole", kind)  # bitwise: same JSON floats
     assert not list((stopped / "checkpoints").glob("*/*.pt"))  # discarded once the value is stored
+
+
+def test_compute_seconds_add_up_over_attempts(tmp_path, monkeypatch):
+    import mnist1d_lib as m1
+
+    monkeypatch.setenv("MNIST1D_CHECKPOINTS", str(tmp_path))
+    folder = tmp_path / "key"
+    folder.mkdir()
+    start = time.time() - 1000
+    (folder / f"attempt-{start:.3f}").touch()  # an earlier attempt, stopped 100 s after its start
+    save = folder / "00001-fit_stacked.pt"
+    save.touch()
+    os.utime(save, (start + 100, start + 100))
+    with m1.checkpoints.resumable("key"):
+        assert 100.0 <= m1.checkpoints.elapsed() < 110.0

@@ -1,5 +1,6 @@
 """Keep every ``notebooks/<name>.py`` (py:percent, the source) paired with a
-``notebooks/<name>.ipynb`` that has no outputs, no cell ids and no execution counts.
+``notebooks/<name>.ipynb`` that has no outputs, no cell ids and no execution counts,
+and its Colab badge and install cell pointing at ``repository.url`` of ``_config.yml``.
 
     python tools/notebook_pairs.py          # write the .ipynb files
     python tools/notebook_pairs.py notebooks/dataset.py  # write the .ipynb of the given .py files
@@ -7,12 +8,22 @@
 """
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import jupytext
 
+from mnist1d_lib.paths import colab_url, repository_url
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def with_repository(py_path: Path) -> str:
+    """The .py text with its Colab link and its install URL made from ``_config.yml``."""
+    text = py_path.read_text()
+    text = re.sub(r"\(https://colab\.research\.google\.com/github/[^)]*\)", f"({colab_url(py_path.stem)})", text)
+    return re.sub(r'"git\+https://github\.com/[^"]*"', f'"git+{repository_url()}"', text)
 
 
 def expected_ipynb(py_path: Path) -> str:
@@ -31,7 +42,7 @@ def drifted() -> list[str]:
     bad = []
     for py in sorted(NOTEBOOKS.glob("*.py")):
         ipynb = py.with_suffix(".ipynb")
-        if not ipynb.exists() or ipynb.read_text() != expected_ipynb(py):
+        if not ipynb.exists() or ipynb.read_text() != expected_ipynb(py) or py.read_text() != with_repository(py):
             bad.append(py.stem)
     return bad
 
@@ -43,6 +54,8 @@ def main(argv: list[str]) -> int:
             print(f"out of sync with their .py: {', '.join(bad)} (run `make sync`)")
         return 1 if bad else 0
     for py in [Path(a) for a in argv] or sorted(NOTEBOOKS.glob("*.py")):
+        if py.read_text() != with_repository(py):
+            py.write_text(with_repository(py))
         py.with_suffix(".ipynb").write_text(expected_ipynb(py))
     return 0
 

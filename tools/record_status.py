@@ -5,7 +5,6 @@ running / waiting, with its compute time so far. Standard library only.
 """
 import json
 import time
-from pathlib import Path
 
 from notebook_order import ROOT, recorded_seconds
 
