@@ -7,7 +7,7 @@
 # Only notebooks whose source or library changed are re-executed. They run JOBS at a time
 # (default: one per CPU core, each with THREADS = cores / JOBS threads), longest first.
 
-PROFILE ?= quick
+PROFILE ?= record
 DEVICE ?= auto
 # FORCE=True re-executes every notebook and recomputes even where a stored result matches
 FORCE ?= False

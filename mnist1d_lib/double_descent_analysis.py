@@ -116,9 +116,12 @@ def ablation_measurements(ablation: str, table: pd.DataFrame) -> dict[str, list]
         x, train, test = part[column].to_numpy(), part["train_err"].to_numpy(), part["test_err"].to_numpy()
         if ablation == "depth":
             out.setdefault("double_descent_depth/peak_at_2_layers", []).append(is_local_peak(x, test, 2))
+            out.setdefault("double_descent_depth/train_zero_from_2_layers", []).append(bool((train[x >= 2] == 0).all()))
         elif ablation == "label_noise":
             rho = pd.Series(test).corr(pd.Series(x), method="spearman")
             out.setdefault("double_descent_label_noise/test_error_rises", []).append(bool(rho >= 0.9))
+            out.setdefault("double_descent_label_noise/train_zero_up_to_15", []).append(
+                bool((train[x <= 0.15 + 1e-9] == 0).all() and (train[x > 0.15 + 1e-9] > 0).any()))
         elif ablation == "width":
             out.setdefault("double_descent_width/peak_height", []).append(second_peak(x, test, train)["height"])
         elif ablation == "dropout":

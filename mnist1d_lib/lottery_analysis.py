@@ -11,6 +11,8 @@ from . import lottery
 from .notebook import record_measurements
 
 HIGH_SPARSITY = 0.9  # "high sparsity": rounds from here on (paper: tickets win "even above 95 %")
+ABOVE = 0.95  # the paper's "even above 95 %"
+SPATIAL_ALPHA = 0.05  # the spatial prior holds for a trial when its margins-null p-value is below this
 
 
 def search_table(search: dict) -> pd.DataFrame:
@@ -106,8 +108,14 @@ def chapter_measurements(result: dict) -> dict[str, list]:
                                               < _final(result, "dense", "shuffled")).tolist(),
         "lottery/reinit_beats_dense": (_final(result, "ticket", "original", "new")
                                        > _final(result, "dense", "original", "new")).tolist(),
+        "lottery/beats_dense_above_95": [up_to > ABOVE for up_to in beats_dense_up_to(search)],
+        "lottery/random_below_dense_92": [bool(r[ticket_index] < m[0])
+                                          for m, r in zip(acc["magnitude"], acc["random"])],
         "lottery/mask_adjacency_p": [s["rows"]["p"] for s in tickets],
         "lottery/mask_adjacency_p_margins": [s["margins"]["p"] for s in tickets],
+        # The verdict uses the margins null: a ticket that merely favours some input positions
+        # keeps more adjacent pairs by chance; only adjacency beyond that is a spatial prior.
+        "lottery/spatial_prior": [s["margins"]["p"] < SPATIAL_ALPHA for s in tickets],
     }
 
 

@@ -121,12 +121,14 @@ def lr_ablation_measurements(ablation: str, runs: list[dict]) -> dict[str, list]
     table = lr_table(runs)
     if ablation == "stability":
         return {"metalearn_lr_stability/largest_stable_meta_lr": largest_stable(table)}
-    if ablation == "init":  # among the starts that did not diverge
-        agree = []
+    if ablation == "init":  # a start that diverges has not converged; the others must agree
+        every, stable = [], []
         for _, rows in table.groupby("seed"):
             finals = rows.loc[~rows["diverged"], "final_lr"].to_numpy(dtype=float)
-            agree.append(bool(len(finals) > 1 and np.ptp(finals) <= AGREE_REL * finals.mean()))
-        return {"metalearn_lr_init/starts_converge": agree}
+            agree = bool(len(finals) > 1 and np.ptp(finals) <= AGREE_REL * finals.mean())
+            every.append(agree and not rows["diverged"].any())
+            stable.append(agree)
+        return {"metalearn_lr_init/starts_converge": every, "metalearn_lr_init/stable_starts_agree": stable}
     if ablation == "hidden":
         saturated = []
         for seed in sorted(table["seed"].unique()):
@@ -202,7 +204,8 @@ def afunc_ablation_measurements(ablation: str, members: list[dict]) -> dict[str,
     if ablation == "mu":
         one, rest = acc[values == 1.0], acc[values != 1.0]
         return {"metalearn_afunc_mu/mu_1_worst": [bool(o < r.min() - MU_WORST_MARGIN)
-                                                  for o, r in zip(one[0], rest.T)]}
+                                                  for o, r in zip(one[0], rest.T)],
+                "metalearn_afunc_mu/mu_05_best": [bool(values[int(np.argmax(a))] == 0.5) for a in acc.T]}
     if ablation == "hidden":
         order = np.argsort(values)
         rises = [bool(pd.Series(a).corr(pd.Series(values), method="spearman") >= MONOTONE_RHO) for a in acc.T]

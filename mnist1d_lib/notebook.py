@@ -9,7 +9,9 @@ import pandas as pd
 from . import plotting
 from .paths import in_clone
 from .profiles import customised
-from .results import Run, to_jsonable
+from .results import Run, load_results, to_jsonable
+
+RECORD, PAPER, FULL = "record", "paper", "full"  # profile="record": the stored results of record, never recomputed
 
 
 def start(name: str, section: str, profile: str, device: str = "auto", force: bool = False,
@@ -19,7 +21,11 @@ def start(name: str, section: str, profile: str, device: str = "auto", force: bo
     reader's ``seeds`` and ``overrides`` applied (``profiles.customised``: all checked
     before anything runs). A customised run is stored apart from the record, and says so."""
     plotting.setup()
-    run = Run(name, profile=customised(profile, section, seeds, overrides), device=device, force=force)
+    stored_only = profile == RECORD
+    if stored_only:  # the results of record: the paper profile's where this notebook has them, else full's
+        profile = PAPER if name in load_results(PAPER) else FULL
+    run = Run(name, profile=customised(profile, section, seeds, overrides), device=device, force=force,
+              stored_only=stored_only)
     if not in_clone():
         _note(f"**Outside a clone of the book.** The results of record (`results/paper/`, `results/full/`) are "
               f"not here, so this notebook cannot show the stored record beside its own numbers, nor reuse "
@@ -28,7 +34,81 @@ def start(name: str, section: str, profile: str, device: str = "auto", force: bo
         _note(f"**Not the record.** This run changes `{section}` of the `{run.settings.base}` profile "
               f"({changed_settings(run, section)}); its results go to `results/{run.settings.folder}/`, "
               "apart from the results of record.")
+    _note(record_banner(run))
     return run, getattr(run.settings, section)
+
+
+def record_banner(run: Run) -> str:
+    """Where this chapter's verdicts of record come from, and what they are (Markdown)."""
+    from .fingerprint import changed
+    from .record import record_results, record_rows
+    from .report import badge
+
+    results = record_results()
+    doc = results.get(run.notebook)
+    if doc is None:
+        return (f"**Not yet run at the paper's settings, nor at the `full` profile.** This page shows the "
+                f"`{run.profile}` profile's results, which are not the record.")
+    profile = doc["record_profile"]
+    cost = doc.get("compute_s", 0) / 60
+    where = ("at the paper's own settings (`paper` profile)" if profile == PAPER else
+             "at the one-hour `full` profile: **not yet run at the paper's settings**")
+    lines = [f"**Results of record** for this chapter: {where}, computed at commit "
+             f"`{doc.get('provenance', {}).get('git_commit', '')}` on {doc.get('device', '')} "
+             f"({cost:.1f} min of compute)."]
+    stale = {k: changed(o.get("reached", {})) for k, o in doc.get("outputs", {}).items()
+             if isinstance(o.get("reached"), dict)}
+    stale = {k: v for k, v in stale.items() if v}
+    if stale:
+        lines.append("The code these results reached has changed since (" + "; ".join(
+            f"`{k}`: {', '.join(v)}" for k, v in stale.items()) + "): they are shown as computed; `make record` "
+            "recomputes them.")
+    if run.profile != profile or run.settings.base is not None:
+        lines.append(f"**This page ran at `{run.profile}`, which is not the record**: its own numbers below are "
+                     "not the verdicts of record.")
+    rows = [r for r in record_rows(results) if r["section"] == run.notebook and r["verdict"] != "not run"]
+    if rows:
+        lines += ["", "| verdict | claim | paper | ours |", "|---|---|---|---|"]
+        lines += [f"| {badge(r['verdict'])} | {r['claim_id'].split('/', 1)[1]} | {r['paper']} | "
+                  f"{r['reproduced']}{' ± ' + r['spread'] if r['spread'] else ''} |" for r in rows]
+    return "\n".join(lines)
+
+
+def verdicts(run: Run, section: str):
+    """This run's verdicts of ``section`` as a table for the web: verdict badge first, the
+    claim in words, the paper's value, ours (mean ± std), the 95 % interval, seeds."""
+    from IPython.display import HTML
+
+    from .report import badge
+    from .scorecard import scorecard_rows
+
+    rows = [r for r in scorecard_rows({"this run": {"metrics": run.metrics}}, run.profile)
+            if r["section"] == section and r["verdict"] != "not run"]
+    cells = "".join(
+        f"<tr><td>{badge(r['verdict'])}</td><td><code>{r['claim_id'].split('/', 1)[1]}</code><br>"
+        f"<small>{r['description']}</small></td><td>{r['paper']}</td>"
+        f"<td>{r['reproduced']}{' ± ' + r['spread'] if r['spread'] else ''}</td><td>{r['interval']}</td>"
+        f"<td>{r['n_seeds']}</td><td><small>{r['cause']}{': ' + r['reason'] if r['reason'] else ''}</small></td></tr>"
+        for r in rows)
+    return HTML("<table class='verdicts'><thead><tr><th>verdict</th><th>claim</th><th>paper</th><th>ours</th>"
+                f"<th>95 % interval</th><th>seeds</th><th>cause</th></tr></thead><tbody>{cells}</tbody></table>")
+
+
+def findings(run: Run, section: str):
+    """The chapter's findings in sentences, with this run's numbers (Markdown)."""
+    from IPython.display import Markdown
+
+    from .scorecard import scorecard_rows
+
+    rows = [r for r in scorecard_rows({"this run": {"metrics": run.metrics}}, run.profile)
+            if r["section"] == section and r["verdict"] != "not run"]
+    lines = [f"At the `{run.profile}` profile:", ""]
+    for r in rows:
+        ours = f"{r['reproduced']}{' ± ' + r['spread'] if r['spread'] else ''}"
+        paper = "" if r["verdict"] == "new" else f" (paper: {r['paper']})"
+        lines.append(f"- **{r['verdict']}**: {r['description']}: ours {ours}{paper}"
+                     + (f"; {r['cause']}: {r['reason']}" if r["cause"] else "") + ".")
+    return Markdown("\n".join(lines))
 
 
 def _note(text: str) -> None:

@@ -61,9 +61,17 @@ def pooling_gap(result: dict) -> tuple[np.ndarray, np.ndarray]:
     return gap[:, 0], gap[:, -1]
 
 
+def stride_not_better(result: dict) -> list[bool]:
+    """Per seed: is stride 2 at most as accurate as no pooling at every training-set size?"""
+    runs = pd.DataFrame(result["runs"])
+    final = runs.pivot_table(index=["seed", "size"], columns="method", values="final_test_acc")
+    return [bool((rows["stride 2"] <= rows["none"]).all()) for _, rows in final.groupby(level="seed")]
+
+
 def chapter_measurements(result: dict) -> dict[str, list]:
     small, large = pooling_gap(result)
-    return {"pooling/helps_low_data": (small > 0).tolist(),
+    return {"pooling/stride_not_better": stride_not_better(result),
+            "pooling/helps_low_data": (small > 0).tolist(),
             "pooling/gap_shrinks": (large < small).tolist(),
             "pooling/gap_low_data": small.tolist(),
             "pooling/gap_high_data": large.tolist()}

@@ -56,7 +56,7 @@ class DoubleDescentSettings:
 
     # MLP sweeps (paper: 500 epochs). Both sweeps cost 53-61 ms per step at one thread
     # (measured, 114 members); at 400 epochs the noisy peak sits at the threshold for all
-    # three seeds, at 300-350 for two of three (evaluations of the run of commit a838d61).
+    # three seeds, at 300-350 for two of three (evaluations of an earlier full run).
     epochs: int = 400
     # The paper's widths but 300: those 6 members cost a quarter of the sweep's time and the
     # noisy curve only keeps falling past its peak.
@@ -194,7 +194,7 @@ class SSLSettings:
 
     n_samples: int = 5000  # signals, 80 % for training (the paper's MNIST-1D)
     # Paper: 200 epochs. The probes change by about a point from epoch 150 on (read off the
-    # 200-epoch run of commit a838d61); 150 save a quarter of the chapter.
+    # earlier 200-epoch run); 150 save a quarter of the chapter.
     epochs: int = 150
     seeds: tuple[int, ...] = (0, 1, 2)
     eval_every: int = 50  # epochs between the kNN and linear probes during training (authors: 10)
@@ -217,7 +217,7 @@ class PoolingSettings:
     # Paper: 6000 steps. The 18 sizes x seeds of one method cost 60-110 ms per stacked step
     # at one thread here (3-6 ms per model), so 6000 steps of all five methods would take
     # ~35 min; 1500 (3 epochs at 50k, 150 at 1k) take a quarter. Every verdict read at step
-    # 1500 of the 2000-step run of commit a838d61 is the one read at 2000.
+    # 1500 of an earlier 2000-step run was the one read at 2000.
     steps: int = 1500
     lr: float = 1e-2
     eval_every: int = 500

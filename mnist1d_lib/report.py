@@ -4,9 +4,9 @@
 ``make execute`` runs) writes ``results/<profile>/scorecard.csv`` and
 ``book/generated/{summary,colab,scorecard,differences,status}.md``.
 
-The book's verdicts are those of the committed ``full`` results (``RECORD``), whatever
-profile the chapters of a build ran at: a ``quick`` run has the right shapes, not the
-paper's settings. Where the build's profile is another, its values stand beside them.
+The book's verdicts are those of record (``record.record_rows``): per notebook the
+``paper`` profile's results where they exist, else the one-hour ``full`` profile's,
+each labelled with its profile, whatever profile the build's chapters ran at.
 """
 from __future__ import annotations
 
@@ -17,21 +17,39 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .files import atomic_write_text
-from .profiles import PROFILES, get_profile
 from .paths import colab_url
+from .profiles import PROFILES, get_profile
+from .record import FULL, PAPER, record_results, record_rows
 from .results import EXECUTION_FILE, git_commit, load_results, repo_root, results_dir
-from .scorecard import EXPLANATIONS, VERDICTS, paper_settings_rows, scorecard_rows, with_spread, write_scorecard
+from .scorecard import CAUSE_KINDS, EXPLANATIONS, MISSES, VERDICTS, write_scorecard
 
-RECORD = "full"  # the profile whose verdicts the book reports
-# What `make execute` may take on a 2-core CPU, per profile (minutes).
+# What `make execute` may take on a 2-core CPU, per profile (minutes); the record has no budget.
 BUDGET_MIN = {"smoke": 3, "quick": 10, "full": 60}
+# Verdict badges: symbol and colour (text colours that pass WCAG AA on white)
+BADGES = {"reproduced": ("✓", "#1a7f37"), "partial": ("½", "#9a6700"), "inconclusive": ("?", "#57606a"),
+          "not reproduced": ("✗", "#cf222e"), "new": ("+", "#0969da"), "not run": ("–", "#57606a")}
+# The paper's headline claims, for the landing page's list (claim id: one line)
+HEADLINES = {
+    "dataset/frozen_equal": "MNIST-1D is generated exactly as the paper's frozen data set",
+    "classification/mlp_best_shuffled": "on shuffled signals the MLP beats the CNN and GRU (Table 1)",
+    "classification/shuffle_drop_cnn_gru": "shuffling costs the CNN and GRU about 35 points (Table 1)",
+    "double_descent/mlp_noisy/peak_at_threshold": "the noisy MLP's test error peaks at the interpolation threshold (Fig. 5)",
+    "double_descent/mlp_clean/no_peak": "without label noise there is no peak (Fig. 5)",
+    "double_descent/cnn_noisy/peak_channels": "the CNN peaks at about 18 channels (Fig. 5)",
+    "metalearn_lr/converged_lr": "metalearning finds the learning rate 0.62 from both starts (Fig. 6)",
+    "metalearn_afunc/beats_relu_elu_swish": "a metalearned activation beats ReLU, ELU and Swish by 5 points (Fig. 7)",
+    "lottery/ticket_beats_dense": "a 92 %-sparse ticket beats the dense network (Fig. 4)",
+    "lottery/shuffled_worse_than_dense": "on shuffled data the ticket loses its edge (Fig. 4d)",
+    "self_supervised/probe_before_projector": "SimCLR features give an 82 % linear probe (Fig. 8)",
+    "pooling/helps_low_data": "pooling helps most with little data (Fig. 9)",
+}
 SCORECARD, DIFFERENCES, STATUS = "/book/generated/scorecard", "/book/generated/differences", "/book/generated/status"
 
 
 @dataclass(frozen=True)
 class Deviation:
-    """A setting in which the ``full`` profile departs from the paper (or the authors'
-    notebook), read from the profile itself so that the book's list cannot go stale."""
+    """A setting in which the ``full`` profile departs from the paper's (the ``paper``
+    profile), read from the profiles themselves so that the book's list cannot go stale."""
 
     notebook: str  # the chapter that uses it
     setting: str  # what it is, in words
@@ -65,9 +83,11 @@ DEVIATIONS = (
               "every fifth round, always with the paper's ticket round 91: 65 min at the paper's schedule"),
     Deviation("lottery", "steps per round", "lottery.round_steps", "1501", BUDGET),
     Deviation("lottery", "asymptote steps (batch 500)", "lottery.asymptote_steps", "6000",
-              "the authors' logs are within a point of their final accuracy by step 1000; ours are flat from ~250"),
+              "the authors' logs move by at most 2 points from step 1000 to 6000 (most runs by under 1); ours "
+              "stop earlier still, while the curves are still rising (see the chapter's figure)"),
     Deviation("self_supervised", "epochs", "ssl.epochs", "200",
-              "in the 200-epoch run of commit a838d61 the probes moved by about a point after epoch 150; " + BUDGET),
+              "in an earlier 200-epoch run (no longer stored) the probes moved by about a point after epoch 150; "
+              + BUDGET),
     Deviation("self_supervised", "epochs between probes", "ssl.eval_every", "10",
               "each probe is a converged logistic regression; only the training curves' resolution changes"),
     Deviation("self_supervised", "t-SNE points", "ssl.tsne_samples", "4000", "t-SNE's cost grows with n²"),
@@ -87,6 +107,13 @@ def _ours(row: dict) -> str:
     return f"{row['reproduced']} ± {row['spread']}" if row["spread"] else row["reproduced"]
 
 
+def badge(verdict: str) -> str:
+    """A verdict as a coloured badge (inline HTML, for Markdown pages and notebooks)."""
+    symbol, colour = BADGES.get(verdict, ("", "#57606a"))
+    return (f'<span style="color:{colour};font-weight:600;white-space:nowrap">{symbol}&nbsp;{verdict}</span>'
+            if verdict else "")
+
+
 def verdict_counts(rows: list[dict]) -> dict[str, int]:
     return {v: sum(r["verdict"] == v for r in rows) for v in VERDICTS}
 
@@ -97,27 +124,54 @@ def chapter_of(section: str, notebooks: list[str]) -> str:
     return min((n for n in notebooks if section.startswith(n)), key=len, default=section)
 
 
-def summary_snippet(record: list[dict], shown_profile: str, commit: str, build: str, notebooks: list[str]) -> str:
-    """The landing page's answer: counts of verdicts of record, with links, and per chapter."""
-    counts = verdict_counts(record)
-    target = {"partial": DIFFERENCES, "not reproduced": DIFFERENCES}
-    shown = ", ".join(f"{{doc}}`{n} {v} <{target.get(v, SCORECARD)}>`" for v, n in counts.items() if n)
-    lines = [f"Of the **{len(record)} claims** we check, at the `{shown_profile}` profile (commit `{commit}`): {shown}.",
-             ""]
-    verdicts = [v for v in VERDICTS if counts[v]]
-    lines += ["| chapter (with its ablations) | " + " | ".join(verdicts) + " |", "|---" * (len(verdicts) + 1) + "|"]
+def summary_snippet(record: list[dict], notebooks_of_record: dict[str, str], notebooks: list[str]) -> str:
+    """The landing page's answer: a few sentences on what holds, the headline claims as a
+    ✓ / ½ / ✗ list, then the counts (our additions apart) per chapter."""
+    judged = [r for r in record if r["verdict"] not in ("new", "not run")]
+    counts = verdict_counts(judged)
+    at_paper = sorted(n for n, p in notebooks_of_record.items() if p == PAPER)
+    fails = [r for r in judged if r["verdict"] in ("partial", "not reproduced") and r["record_profile"] == PAPER]
+    pending = [r for r in judged if r["verdict"] in MISSES and r["record_profile"] == FULL]
+    held = [HEADLINES[r["claim_id"]] for r in record if r["claim_id"] in HEADLINES and r["verdict"] == "reproduced"]
+    broken = [HEADLINES[r["claim_id"]] for r in record
+              if r["claim_id"] in HEADLINES and r["verdict"] in ("partial", "not reproduced")]
+    new = sum(r["verdict"] == "new" for r in record)
+    lines = [
+        f"**The bottom line.** We check {len(judged)} claims of the paper and of the seed report that have a "
+        f"verdict: {counts['reproduced']} are reproduced, {counts['partial']} partly, {counts['not reproduced']} "
+        f"not, and {counts['inconclusive']} are inconclusive (the spread over seeds straddles the tolerance). "
+        f"{len(at_paper)} of {len(notebooks)} notebooks are recorded at the paper's own settings; the others are "
+        "still shown at the one-hour `full` profile, labelled as such. "
+        + (f"Of the headline claims, these hold: {'; '.join(held)}. " if held else "")
+        + (f"These do not, or only partly: {'; '.join(broken)}. " if broken else "")
+        + f"Besides, {new} measurements of our own (*new*) have no paper value and no verdict.", "",
+        "### The paper's headline claims", "",
+    ]
+    for r in record:
+        if r["claim_id"] in HEADLINES:
+            where = f" (at the `{r['record_profile']}` profile)" if r["record_profile"] == FULL else ""
+            lines.append(f"- {badge(r['verdict'])} {HEADLINES[r['claim_id']]}: paper {r['paper']}, ours "
+                         f"{_ours(r) or 'not run'}{where}, {_chapter(r['section'])}")
+    lines += ["", "### Misses", "",
+              f"- **Fail at the paper's settings** ({len(fails)}): "
+              + (", ".join(f"`{r['claim_id']}`" for r in fails) or "none so far") + ".",
+              f"- **Not yet run at the paper's settings** ({len(pending)}; shown at the `full` profile): "
+              + (", ".join(f"`{r['claim_id']}`" for r in pending) or "none") + ".",
+              f"- Every miss, grouped by cause: {{doc}}`{DIFFERENCES}`.", "",
+              "### Verdicts per chapter", ""]
+    verdicts = [v for v in VERDICTS if v != "not run"]
+    lines += ["| chapter (with its ablations) | recorded at | " + " | ".join(badge(v) for v in verdicts) + " |",
+              "|---" * (len(verdicts) + 2) + "|"]
     chapters = {}
     for r in record:
         chapters.setdefault(chapter_of(r["section"], notebooks), []).append(r)
     for chapter, rows in chapters.items():
         per = verdict_counts(rows)
-        lines.append(f"| {_chapter(chapter)} | " + " | ".join(str(per[v] or "") for v in verdicts) + " |")
-    lines.append("")
-    if build != shown_profile:
-        lines += [f"The chapters of this build ran at the `{build}` profile, which keeps the shape of every "
-                  f"experiment at a fraction of the cost; the verdicts are those of the committed `{shown_profile}` "
-                  f"results, and the {{doc}}`scorecard <{SCORECARD}>` shows both.", ""]
-    return "\n".join(lines)
+        profiles = sorted({notebooks_of_record.get(n, "not run") for n in notebooks
+                           if chapter_of(n, notebooks) == chapter})
+        lines.append(f"| {_chapter(chapter)} | {', '.join(profiles)} | "
+                     + " | ".join(str(per[v] or "") for v in verdicts) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def colab_snippet(notebooks: list[str]) -> str:
@@ -127,114 +181,115 @@ def colab_snippet(notebooks: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def scorecard_page(record: list[dict], shown_profile: str, build_rows: list[dict] | None, build: str) -> str:
-    """Every claim, one table per chapter: the verdict of record, the paper's value,
-    ours (mean ± std over seeds) and, for another build profile, its value and verdict."""
+def scorecard_page(record: list[dict]) -> str:
+    """Every claim, one section per chapter: verdict first, the claim in words, the paper's
+    value, ours with its interval, the seeds, and the full profile's verdict where the
+    record is the paper's (flagged where the two disagree)."""
     counts = verdict_counts(record)
-    extra = build_rows is not None
-    by_id = {r["claim_id"]: r for r in build_rows or []}
     lines = [
         "# Scorecard", "",
-        f"Paper claims against our measurements at the `{shown_profile}` profile (`results/{shown_profile}/scorecard.csv`). "
-        "*ours* is the mean over seeds ± their standard deviation. A number is *reproduced* within the "
-        "tolerance stated in its description, *partial* within twice that; a yes/no claim is *reproduced* "
-        "when it holds for every seed, *partial* for some; *new* marks our additions. "
-        f"Every partial or failed claim is discussed in {{doc}}`{DIFFERENCES}`.", "",
-        " · ".join(f"**{n}** {v}" for v, n in counts.items() if n), "",
+        "The verdict of every claim, from the results of record: the `paper` profile where a notebook has run "
+        "at the paper's settings, else the one-hour `full` profile (column *at*). *ours* is the mean over seeds "
+        "± their standard deviation; *interval* the 95 % interval of ours minus the paper's value (numbers) or "
+        "of the rate at which a yes/no claim holds. A number is *reproduced* when that whole interval lies within "
+        "the tolerance stated with the claim, *partial* within twice it, *inconclusive* when it straddles a "
+        "boundary; a yes/no claim is *reproduced* when all of at least 3 seeds hold. *full* shows the one-hour "
+        f"profile's verdict beside the paper's, ⚠ where they disagree. Misses: {{doc}}`{DIFFERENCES}`.", "",
+        " · ".join(f"{badge(v)} {n}" for v, n in counts.items() if n), "",
     ]
-    if extra:
-        lines += [f"The last two columns are this build's `{build}` run (`results/{build}/scorecard.csv`): "
-                  "short schedules, so its verdicts say little about the paper.", ""]
-    header = "| verdict | claim | paper | ours | seeds |" + (f" {build} | {build} verdict |" if extra else "")
     for section in dict.fromkeys(r["section"] for r in record):
-        lines += [f"## {section}", "", f"Chapter: {_chapter(section)}", "", header + " description |",
-                  "|---" * (header.count("|")) + "|"]
+        lines += [f"## {section}", "", f"Chapter: {_chapter(section)}", "",
+                  "| verdict | claim | paper | ours | interval | seeds | at | full |", "|---|---|---|---|---|---|---|---|"]
         for r in (r for r in record if r["section"] == section):
             claim = r["claim_id"].removeprefix(f"{section}/")
-            row = f"| **{r['verdict']}** | `{claim}` | {r['paper']} | {_ours(r)} | {r['n_seeds']} |"
-            if extra:
-                b = by_id.get(r["claim_id"], {"reproduced": "", "spread": "", "verdict": ""})
-                row += f" {_ours(b)} | {b['verdict']} |"
-            lines.append(row + f" {_cell(r['description'])} |")
+            flag = " ⚠" if r["full_verdict"] and r["full_verdict"] != r["verdict"] else ""
+            lines.append(f"| {badge(r['verdict'])} | **`{claim}`**: {_cell(r['description'])} | {r['paper']} | "
+                         f"{_ours(r)} | {r['interval']} | {r['n_seeds'] or ''} | {r['record_profile']} | "
+                         f"{r['full_verdict']}{flag} |")
         lines.append("")
     return "\n".join(lines)
 
 
-def differences_page(record: list[dict], shown_profile: str) -> str:
-    """Every partial or not-reproduced claim of record with what we believe explains it,
-    then every setting in which the ``full`` profile departs from the paper."""
-    failed = [r for r in record if r["verdict"] in ("partial", "not reproduced")]
-    full = PROFILES[RECORD]
+def differences_page(record: list[dict]) -> str:
+    """Every miss of record grouped by cause, each with the reason we believe, then every
+    setting in which the ``full`` profile departs from the paper's."""
+    misses = [r for r in record if r["verdict"] in MISSES]
     lines = [
         "# Differences from the paper", "",
-        f"The claims whose verdict at the `{shown_profile}` profile is *partial* or *not reproduced* "
-        f"({len(failed)} of {len(record)}), with the reason we believe. A failed reproduction is a result: "
-        "none of these numbers is tuned towards the paper's. Each chapter's *Differences from the paper* "
-        "section says more.", "",
-        "| verdict | claim | chapter | paper | ours | why we believe it differs |", "|---|---|---|---|---|---|",
+        f"The {len(misses)} claims of record that are partly reproduced, not reproduced or inconclusive, grouped "
+        "by cause: *schedule* (not yet run at the paper's settings: the one-hour profile shortens them), *method* "
+        "(we differ from the paper in a named way), *underpowered* (the seeds do not settle it) and *genuine* "
+        "(it fails at the paper's own settings). A failed reproduction is a result: none of these numbers is "
+        "tuned towards the paper's.", "",
     ]
-    at_paper_settings = paper_settings_rows()
-    for r in failed:
-        why = EXPLANATIONS.get(r["claim_id"], "not yet understood: see the chapter")
-        other = at_paper_settings.get(r["claim_id"])
-        if other:
-            why += (f" At the paper's own settings (`{other['script']}` on {other['device']}, {other['n_seeds']} "
-                    f"seeds, stored in `{other['file']}`): {with_spread(other)}, **{other['verdict']}**.")
-        lines.append(f"| **{r['verdict']}** | `{r['claim_id']}` | {_chapter(r['section'])} | {r['paper']} | "
-                     f"{_ours(r)} | {_cell(why)} |")
-    lines += ["", "## Settings", "",
-              f"Where the `{RECORD}` profile's settings (read from `mnist1d_lib/profiles.py`) are not the paper's. "
-              "Everywhere else, they are the paper's or its authors' notebook's.", "",
-              "| chapter | setting | paper | ours | why |", "|---|---|---|---|---|"]
+    for cause in CAUSE_KINDS:
+        group = [r for r in misses if r["cause"] == cause]
+        if not group:
+            continue
+        lines += [f"## {cause.capitalize()} ({len(group)})", ""]
+        for r in group:
+            why = EXPLANATIONS.get(r["claim_id"], "") if r["record_profile"] == FULL else ""
+            lines += [f"- {badge(r['verdict'])} **`{r['claim_id']}`** ({_chapter(r['section'])}, at the "
+                      f"`{r['record_profile']}` profile): paper {r['paper']}, ours {_ours(r)}"
+                      + (f", interval {r['interval']}" if r["interval"] else "") + ".",
+                      f"  {r['reason']}." + (f" {why}" if why else ""), ""]
+    paper, full = get_profile(PAPER), get_profile(FULL)
+    lines += ["## Settings of the `full` profile", "",
+              "Where the one-hour `full` profile's settings depart from the paper's (the `paper` profile, both "
+              "read from `mnist1d_lib/profiles.py`). They matter only for notebooks still shown at `full`.", ""]
     for d in DEVIATIONS:
-        ours = d.ours(full)
-        ours = f"{len(ours)} values: {', '.join(map(str, ours))}" if isinstance(ours, tuple) else ours
-        lines.append(f"| {_chapter(d.notebook)} | {d.setting} | {d.paper} | {_cell(ours)} | {_cell(d.why)} |")
+        ours, theirs = d.ours(full), d.ours(paper)
+        if ours == theirs:
+            continue
+        shown = f"{len(ours)} values" if isinstance(ours, tuple) else ours
+        paper_value = f"{len(theirs)} values" if isinstance(theirs, tuple) else theirs
+        lines += [f"- {_chapter(d.notebook)}, **{d.setting}**: paper {paper_value} ({d.paper}), full {shown}. "
+                  f"{d.why}."]
     return "\n".join(lines) + "\n"
 
 
 def _timing_table(results: dict[str, dict]) -> list[str]:
-    lines = ["| notebook | wall time (s) | compute (s) | device | git commit | finished |", "|---|---|---|---|---|---|"]
+    """Per notebook: its profile of record, compute time, device and commit (the device
+    named once above the table when all share it)."""
+    devices = {doc.get("device", "") for doc in results.values()}
+    lines = [f"All on {next(iter(devices))}.", ""] if len(devices) == 1 else []
+    head = "| notebook | profile | compute | wall | git commit |" + (" device |" if len(devices) > 1 else "")
+    lines += [head, "|---" * (head.count("|") - 1) + "|"]
     for name, doc in sorted(results.items(), key=lambda item: -item[1].get("compute_s", 0)):
-        prov = doc.get("provenance", {})
-        lines.append(f"| {_chapter(name)} | {doc.get('runtime_s', 0):.0f} | {doc.get('compute_s', 0):.0f} | "
-                     f"{_cell(doc.get('device', ''))} | `{prov.get('git_commit', '')}` | {prov.get('finished', '')} |")
-    total_wall = sum(doc.get("runtime_s", 0) for doc in results.values())
-    total_compute = sum(doc.get("compute_s", 0) for doc in results.values())
-    return lines + [f"| **total** | **{total_wall / 60:.1f} min** | **{total_compute / 60:.1f} min** | | | |", ""]
+        seconds = doc.get("compute_s", 0)
+        cost = f"{seconds / 3600:.2f} h" if seconds >= 3600 else f"{seconds / 60:.1f} min"
+        row = (f"| {_chapter(name)} | {doc.get('record_profile', doc.get('profile', ''))} | {cost} | "
+               f"{doc.get('runtime_s', 0) / 60:.1f} min | `{doc.get('provenance', {}).get('git_commit', '')}` |")
+        lines.append(row + (f" {_cell(doc.get('device', ''))} |" if len(devices) > 1 else ""))
+    total = sum(doc.get("compute_s", 0) for doc in results.values())
+    return lines + ["", f"Total compute: **{total / 3600:.2f} h**.", ""]
 
 
-def status_page(record: dict[str, dict], shown_profile: str, build_results: dict[str, dict], build: str,
+def status_page(record: dict[str, dict], build_results: dict[str, dict], build: str,
                 executions: dict[str, dict]) -> str:
-    """Provenance and speed: the budget of each profile against the measured wall time
-    of its last ``make execute``, then the run time of every notebook of record (and of
-    this build's profile), package versions."""
-    lines = ["# Status", "",
-             "## Speed budget", "",
-             "The wall time of the last `make execute` at each profile that computed its notebooks, read from "
-             "`results/<profile>/execution.json`. The budgets are for this book's 2-core CPU.", "",
-             "| profile | budget | measured | notebooks run | jobs × threads | git commit | finished |",
-             "|---|---|---|---|---|---|---|"]
-    for profile in ("smoke", "quick", "full"):
+    """Provenance and cost: the record's cost per notebook, each profile's budget against
+    the measured wall time of its last ``make execute``, package versions."""
+    lines = ["# Status", "", "## The record", "",
+             "What each notebook of record cost to compute (its stored `compute_s`, summed over resumed attempts), "
+             "where and at which commit. `make record` recomputes what no longer matches the code; "
+             "`make record-status` shows a running record.", ""] + _timing_table(record)
+    lines += ["## Speed budgets", "",
+              "The wall time of the last `make execute` at each profile that computed its notebooks "
+              "(`results/<profile>/execution.json`), on this book's 2-core CPU.", "",
+              "| profile | budget | measured | notebooks run | jobs × threads | git commit |", "|---|---|---|---|---|---|"]
+    for profile in BUDGET_MIN:
         e = executions.get(profile)
         if not e:
-            lines.append(f"| `{profile}` | {BUDGET_MIN[profile]} min | not measured | | | | |")
+            lines.append(f"| `{profile}` | {BUDGET_MIN[profile]} min | not measured | | | |")
             continue
         within = "within" if e["wall_s"] <= 60 * BUDGET_MIN[profile] else "**over**"
         lines.append(f"| `{profile}` | {BUDGET_MIN[profile]} min | {e['wall_s'] / 60:.1f} min ({within}) | "
-                     f"{e['notebooks_run']} of {e['notebooks']} | {e['jobs']} × {e['threads']} | "
-                     f"`{e['git_commit']}` | {e['finished']} |")
-    lines += ["", "*wall time* is a notebook's execution from its first cell to its last; *compute* is what its "
-              "stored results took to compute (the two differ when a rerun reused them). Notebooks run side by "
-              "side (*jobs* at a time above), so the total of their wall times exceeds the measured wall time "
-              "of `make execute`.", "",
-              f"## Notebooks of record (`{shown_profile}`)", ""] + _timing_table(record)
-    if build != shown_profile:
-        lines += [f"## This build (`{build}`)", ""] + _timing_table(build_results)
+                     f"{e['notebooks_run']} of {e['notebooks']} | {e['jobs']} × {e['threads']} | `{e['git_commit']}` |")
+    if build not in (PAPER, FULL, "record") and build_results:
+        lines += ["", f"## This build (`{build}`)", ""] + _timing_table(build_results)
     versions = next(iter(record.values() or build_results.values()), {}).get("provenance", {}).get("versions", {})
     if versions:
-        lines += ["## Packages", "", "| package | version |", "|---|---|"]
-        lines += [f"| {k} | {v} |" for k, v in versions.items()]
+        lines += ["", "## Packages", "", " · ".join(f"{k} {v}" for k, v in versions.items())]
     return "\n".join(lines) + "\n"
 
 
@@ -272,31 +327,34 @@ def stored_executions() -> dict[str, dict]:
 def main(argv: list[str]) -> None:
     """``main([profile, --started UNIX_S, --jobs N, --threads N])``, what ``make execute`` runs."""
     parser = argparse.ArgumentParser(prog="report")
-    parser.add_argument("profile", nargs="?", default="quick")
+    parser.add_argument("profile", nargs="?", default="record")
     parser.add_argument("--started", type=float, help="when `make execute` started (Unix seconds)")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args(argv)
-    build = get_profile(args.profile).name
-    build_rows = write_scorecard(build)
-    build_results = load_results(build)
-    if args.started is not None:
-        record_execution(build, build_results, args.started, args.jobs, args.threads)
-    record_results = load_results(RECORD) if build != RECORD else build_results
-    shown = RECORD if record_results else build  # without committed full results the build is the record
-    record_results = record_results or build_results
-    record_rows = scorecard_rows(record_results)
-    commit = next(iter(record_results.values()), {}).get("provenance", {}).get("git_commit", "")
+    build = args.profile if args.profile == "record" else get_profile(args.profile).name
+    build_results = {} if build == "record" else load_results(build)
+    if build != "record":
+        write_scorecard(build)
+        if args.started is not None:
+            record_execution(build, build_results, args.started, args.jobs, args.threads)
+    results = record_results()
+    if not results:  # a fork without committed results: its own build is all there is
+        results = {n: {**d, "record_profile": build} for n, d in build_results.items()}
+    rows = record_rows(results)
+    if load_results(PAPER):
+        write_scorecard(PAPER)
     notebooks = sorted(p.stem for p in (repo_root() / "notebooks").glob("*.py"))
+    of_record = {n: d["record_profile"] for n, d in results.items()}
     folder = repo_root() / "book" / "generated"
     pages = {
-        "summary.md": summary_snippet(record_rows, shown, commit, build, notebooks),
+        "summary.md": summary_snippet(rows, of_record, notebooks),
         "colab.md": colab_snippet(notebooks),
-        "scorecard.md": scorecard_page(record_rows, shown, build_rows if build != shown else None, build),
-        "differences.md": differences_page(record_rows, shown),
-        "status.md": status_page(record_results, shown, build_results, build, stored_executions()),
+        "scorecard.md": scorecard_page(rows),
+        "differences.md": differences_page(rows),
+        "status.md": status_page(results, build_results, build, stored_executions()),
     }
     for name, text in pages.items():
         atomic_write_text(folder / name, text)
-    print(f"report: {len(build_rows)} claims, {len(build_results)} notebooks -> results/{build}/scorecard.csv, "
-          f"{folder}")
+    print(f"report: {len(rows)} claims of record ({sum(p == PAPER for p in of_record.values())} notebooks at the "
+          f"paper's settings) -> {folder}")

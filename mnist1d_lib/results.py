@@ -112,7 +112,12 @@ class Run:
     >>> run.save_figure(fig, "curves"); run.save()
     """
 
-    def __init__(self, notebook: str, profile: str | Profile, device: str = "auto", force: bool = False):
+    def __init__(self, notebook: str, profile: str | Profile, device: str = "auto", force: bool = False,
+                 stored_only: bool = False):
+        """``stored_only``: render the stored results as they are, even where the code they
+        reached has changed since (``stale`` lists those outputs); compute only what is not
+        stored at all. The book of record runs so, and never starts an hours-long recompute."""
+        self.stored_only, self.stale = stored_only, {}
         self.settings = profile if isinstance(profile, Profile) else get_profile(profile)
         self.notebook, self.profile, self.force = notebook, self.settings.name, force
         self.device = str(resolve_device(device))
@@ -145,7 +150,9 @@ class Run:
         """
         cache_key, reached = self.cache_key(config, fn)
         stored = self.stored.get("outputs", {}).get(key)
-        if stored and not self.force and stored["cache_key"] == cache_key:
+        if stored and not self.force and (stored["cache_key"] == cache_key or self.stored_only):
+            if stored["cache_key"] != cache_key:
+                self.stale[key] = stored
             self.outputs[key] = stored
             return stored["value"]
         value, seconds = _resumable_call((cache_key, self.force, fn))
@@ -164,7 +171,9 @@ class Run:
         keys = {key: self.cache_key(config, fn) for key, (config, fn) in computations.items()}
         stored = {key: self.stored.get("outputs", {}).get(key) for key in computations}
         todo = [key for key in computations if self.force or not stored[key]
-                or stored[key]["cache_key"] != keys[key][0]]
+                or (stored[key]["cache_key"] != keys[key][0] and not self.stored_only)]
+        self.stale.update({key: stored[key] for key in computations if key not in todo
+                           and stored[key]["cache_key"] != keys[key][0]})
         done = {}
         for key, (value, seconds) in zip(todo, pmap(_resumable_call, [(keys[k][0], self.force, computations[k][1])
                                                                       for k in todo])):
@@ -218,6 +227,8 @@ class Run:
     def save(self) -> None:
         """Write the results file, unless every output was read from it unchanged and
         the metrics and figures are those stored (a cache hit leaves a committed file alone)."""
+        if self.stored_only and not self.computed:
+            return  # the record is rendered, never rewritten
         unchanged = (not self.computed and self.stored.get("complete", True)
                      and self.stored.get("metrics") == self.metrics and self.stored.get("figures") == self.figures
                      and {k: o["cache_key"] for k, o in self.stored.get("outputs", {}).items()}

@@ -40,8 +40,8 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
                    check=True)
 
-# %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full | paper (the record)
+# %% tags=["parameters", "remove-cell"]
+profile = "quick"  # record (the stored results of record) | paper | full | quick | smoke
 device = "auto"  # auto (CUDA when present) | cpu | cuda
 seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
 overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
@@ -120,7 +120,7 @@ m1.notebook.record_measurements(run, m1.classification.claim_measurements(result
 # The claims of this chapter as the scorecard judges them from the measurements above.
 
 # %%
-m1.scorecard.verdict_table(run.metrics, "classification")
+m1.notebook.verdicts(run, "classification")
 
 # %% [markdown]
 # ## Differences from the paper
@@ -150,4 +150,7 @@ m1.scorecard.verdict_table(run.metrics, "classification")
 # twice the paper's standard deviation, are on the scorecard page.
 
 # %%
+m1.notebook.findings(run, "classification")
+
+# %% tags=["remove-output"]
 run.save()

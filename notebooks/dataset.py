@@ -36,8 +36,8 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
                    check=True)
 
-# %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full | paper (the record)
+# %% tags=["parameters", "remove-cell"]
+profile = "quick"  # record (the stored results of record) | paper | full | quick | smoke
 device = "auto"  # auto (CUDA when present) | cpu | cuda
 seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
 overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
@@ -150,7 +150,10 @@ pd.DataFrame({
 tsne = run.compute("tsne", settings, lambda: m1.baselines.tsne_comparison(
     data, settings.tsne_samples, settings.try_mnist, seed=seed))
 name_2d = next(name for name in tsne if name != "MNIST-1D")
-run.record("dataset/tsne_2d_digits_separate_better", tsne[name_2d]["silhouette"] > tsne["MNIST-1D"]["silhouette"])
+separates_better = tsne[name_2d]["silhouette"] > tsne["MNIST-1D"]["silhouette"]
+# The paper's claim is about MNIST; on the scikit-learn substitute it is our own measurement
+claim = "tsne_2d_digits_separate_better" if name_2d.startswith("MNIST") else "tsne_substitute_separates_better"
+run.record(f"dataset/{claim}", separates_better)
 pd.DataFrame({"data": list(tsne), "silhouette of labels in t-SNE map": [v["silhouette"] for v in tsne.values()]}).round(3)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-dataset-tsne", "caption": "t-SNE maps coloured by class. Titles give the data set and the silhouette of the labels."}}
@@ -170,7 +173,7 @@ run.save_figure(fig, "tsne")
 # The claims of this chapter as the scorecard judges them from the measurements above.
 
 # %%
-m1.scorecard.verdict_table(run.metrics, "dataset")
+m1.notebook.verdicts(run, "dataset")
 
 # %% [markdown]
 # ## Differences from the paper
@@ -186,4 +189,7 @@ m1.scorecard.verdict_table(run.metrics, "dataset")
 # are on the scorecard page.
 
 # %%
+m1.notebook.findings(run, "dataset")
+
+# %% tags=["remove-output"]
 run.save()

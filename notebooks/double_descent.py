@@ -49,8 +49,8 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
                    check=True)
 
-# %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full | paper (the record)
+# %% tags=["parameters", "remove-cell"]
+profile = "quick"  # record (the stored results of record) | paper | full | quick | smoke
 device = "auto"  # auto (CUDA when present) | cpu | cuda
 seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
 overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
@@ -139,20 +139,7 @@ m1.notebook.record_measurements(run, da.chapter_measurements(tables["mlp"], tabl
 # ## Verdicts
 
 # %%
-m1.scorecard.verdict_table(run.metrics, "double_descent")
-
-# %% [markdown]
-# ## At the paper's own settings, on a GPU
-#
-# The paper's schedule (500 epochs for all three curves, MLP widths up to 300, CNN
-# channels 2-28 in steps of 2 and 30-100 in steps of 5, three seeds) does not fit the
-# book's hour on a 2-core CPU, but takes minutes on a GPU. `benchmarks/dd_paper_settings.py`
-# trains it there, each architecture as one stacked model, and stores the final errors
-# and the measurements in `results/gpu/double_descent_paper_settings.json`. Its verdicts,
-# beside this run's (the table is empty where no such run is stored):
-
-# %%
-m1.scorecard.paper_settings_table(run.metrics, "double_descent")
+m1.notebook.verdicts(run, "double_descent")
 
 # %% [markdown]
 # ## Differences from the paper
@@ -177,8 +164,9 @@ m1.scorecard.paper_settings_table(run.metrics, "double_descent")
 #   falling. The paper-settings run above trains both the paper's way.
 # - **Batches** are drawn as shuffled epochs from a seeded generator, like the
 #   authors' `DataLoader(shuffle=True)`.
-# - **The authors' notebook** builds its "clean" data set with a shallow copy, so its
-#   noise-free curve was in fact trained on the noisy labels too; ours is not.
+# - **The clean curve.** Like the authors' notebook (which copies the data set with
+#   `copy.deepcopy` before adding label noise), ours trains the noise-free curve on
+#   clean labels.
 #
 # ## Summary
 #
@@ -187,4 +175,7 @@ m1.scorecard.paper_settings_table(run.metrics, "double_descent")
 # of the paper's statements hold at this profile.
 
 # %%
+m1.notebook.findings(run, "double_descent")
+
+# %% tags=["remove-output"]
 run.save()

@@ -36,8 +36,8 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
                    check=True)
 
-# %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full | paper (the record)
+# %% tags=["parameters", "remove-cell"]
+profile = "quick"  # record (the stored results of record) | paper | full | quick | smoke
 device = "auto"  # auto (CUDA when present) | cpu | cuda
 seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
 overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
@@ -71,7 +71,7 @@ m1.notebook.best_and_worst(summary)
 # (see the profile), where depth moves the model across it.
 
 # %%
-m1.scorecard.verdict_table(run.metrics, "double_descent_depth")
+m1.notebook.verdicts(run, "double_descent_depth")
 
 # %% [markdown]
 # ## Differences from the seed report
@@ -87,4 +87,7 @@ m1.scorecard.verdict_table(run.metrics, "double_descent_depth")
 # curve with its spread over seeds.
 
 # %%
+m1.notebook.findings(run, "double_descent_depth")
+
+# %% tags=["remove-output"]
 run.save()

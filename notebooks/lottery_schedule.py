@@ -32,8 +32,8 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
                    check=True)
 
-# %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full | paper (the record)
+# %% tags=["parameters", "remove-cell"]
+profile = "quick"  # record (the stored results of record) | paper | full | quick | smoke
 device = "auto"  # auto (CUDA when present) | cpu | cuda
 seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
 overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
@@ -63,7 +63,7 @@ run.save_figure(m1.plotting.ablation_ticket_figure(la.ablation_panels(groups), "
 # ## Verdicts
 
 # %%
-m1.scorecard.verdict_table(run.metrics, "lottery_schedule")
+m1.notebook.verdicts(run, "lottery_schedule")
 
 # %% [markdown]
 # ## Summary
@@ -71,4 +71,7 @@ m1.scorecard.verdict_table(run.metrics, "lottery_schedule")
 # The verdict compares the two tickets at the final sparsity. Both schedules reach it in the same number of rounds.
 
 # %%
+m1.notebook.findings(run, "lottery_schedule")
+
+# %% tags=["remove-output"]
 run.save()

@@ -42,8 +42,8 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
                    check=True)
 
-# %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full | paper (the record)
+# %% tags=["parameters", "remove-cell"]
+profile = "quick"  # record (the stored results of record) | paper | full | quick | smoke
 device = "auto"  # auto (CUDA when present) | cpu | cuda
 seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
 overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
@@ -128,7 +128,7 @@ pd.DataFrame(extrema, columns=["x", "kind"]).round(2)
 
 # %%
 m1.notebook.record_measurements(run, ma.afunc_chapter_measurements(result))
-m1.scorecard.verdict_table(run.metrics, "metalearn_afunc")
+m1.notebook.verdicts(run, "metalearn_afunc")
 
 # %% [markdown]
 # ## Differences from the paper
@@ -153,4 +153,7 @@ m1.scorecard.verdict_table(run.metrics, "metalearn_afunc")
 # vary RMSprop's mu, the hidden size (with the unroll's memory) and the hidden noise.
 
 # %%
+m1.notebook.findings(run, "metalearn_afunc")
+
+# %% tags=["remove-output"]
 run.save()

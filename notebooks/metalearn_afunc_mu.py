@@ -35,8 +35,8 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
                    check=True)
 
-# %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full | paper (the record)
+# %% tags=["parameters", "remove-cell"]
+profile = "quick"  # record (the stored results of record) | paper | full | quick | smoke
 device = "auto"  # auto (CUDA when present) | cpu | cuda
 seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
 overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
@@ -67,7 +67,7 @@ run.save_figure(fig, "mu")
 # ## Verdicts
 
 # %%
-m1.scorecard.verdict_table(run.metrics, "metalearn_afunc_mu")
+m1.notebook.verdicts(run, "metalearn_afunc_mu")
 
 # %% [markdown]
 # ## Summary
@@ -77,4 +77,7 @@ m1.scorecard.verdict_table(run.metrics, "metalearn_afunc_mu")
 # close to their start, so accuracy here mostly measures the inner optimiser.
 
 # %%
+m1.notebook.findings(run, "metalearn_afunc_mu")
+
+# %% tags=["remove-output"]
 run.save()

@@ -39,8 +39,8 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
                    check=True)
 
-# %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full | paper (the record)
+# %% tags=["parameters", "remove-cell"]
+profile = "quick"  # record (the stored results of record) | paper | full | quick | smoke
 device = "auto"  # auto (CUDA when present) | cpu | cuda
 seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
 overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
@@ -99,7 +99,7 @@ run.save_figure(fig, "grid")
 
 # %%
 m1.notebook.record_measurements(run, ma.lr_chapter_measurements(runs, result["grid"]))
-m1.scorecard.verdict_table(run.metrics, "metalearn_lr")
+m1.notebook.verdicts(run, "metalearn_lr")
 
 # %% [markdown]
 # ## Differences from the paper
@@ -118,4 +118,7 @@ m1.scorecard.verdict_table(run.metrics, "metalearn_lr")
 # the meta learning rate, and look for where metalearning diverges.
 
 # %%
+m1.notebook.findings(run, "metalearn_lr")
+
+# %% tags=["remove-output"]
 run.save()

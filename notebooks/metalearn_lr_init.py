@@ -32,8 +32,8 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
                    check=True)
 
-# %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full | paper (the record)
+# %% tags=["parameters", "remove-cell"]
+profile = "quick"  # record (the stored results of record) | paper | full | quick | smoke
 device = "auto"  # auto (CUDA when present) | cpu | cuda
 seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
 overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
@@ -62,7 +62,7 @@ run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "init")),
 # ## Verdicts
 
 # %%
-m1.scorecard.verdict_table(run.metrics, "metalearn_lr_init")
+m1.notebook.verdicts(run, "metalearn_lr_init")
 
 # %% [markdown]
 # ## Summary
@@ -71,4 +71,7 @@ m1.scorecard.verdict_table(run.metrics, "metalearn_lr_init")
 # profile; a run that diverged has no final rate and is marked in the table.
 
 # %%
+m1.notebook.findings(run, "metalearn_lr_init")
+
+# %% tags=["remove-output"]
 run.save()

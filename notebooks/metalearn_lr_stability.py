@@ -34,8 +34,8 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
                    check=True)
 
-# %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full | paper (the record)
+# %% tags=["parameters", "remove-cell"]
+profile = "quick"  # record (the stored results of record) | paper | full | quick | smoke
 device = "auto"  # auto (CUDA when present) | cpu | cuda
 seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
 overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
@@ -70,7 +70,7 @@ ma.divergence_table(table, "outer_lr")
 # ## Verdicts
 
 # %%
-m1.scorecard.verdict_table(run.metrics, "metalearn_lr_stability")
+m1.notebook.verdicts(run, "metalearn_lr_stability")
 
 # %% [markdown]
 # ## Differences from the seed report
@@ -85,4 +85,7 @@ m1.scorecard.verdict_table(run.metrics, "metalearn_lr_stability")
 # the verdict compares the largest stable rate with the seed report's 0.35.
 
 # %%
+m1.notebook.findings(run, "metalearn_lr_stability")
+
+# %% tags=["remove-output"]
 run.save()

@@ -37,8 +37,8 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
                    check=True)
 
-# %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full | paper (the record)
+# %% tags=["parameters", "remove-cell"]
+profile = "quick"  # record (the stored results of record) | paper | full | quick | smoke
 device = "auto"  # auto (CUDA when present) | cpu | cuda
 seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
 overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
@@ -69,7 +69,7 @@ run.save_figure(m1.plotting.pooling_figure(sizes, curves, pa.PAPER_FINAL_ACC), "
 # ## Verdicts
 
 # %%
-m1.scorecard.verdict_table(run.metrics, "pooling")
+m1.notebook.verdicts(run, "pooling")
 
 # %% [markdown]
 # ## Differences from the paper
@@ -89,4 +89,7 @@ m1.scorecard.verdict_table(run.metrics, "pooling")
 # compared with the authors' run.
 
 # %%
+m1.notebook.findings(run, "pooling")
+
+# %% tags=["remove-output"]
 run.save()

@@ -35,8 +35,8 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist1d-book/mnist1d-book"],
                    check=True)
 
-# %% tags=["parameters"]
-profile = "quick"  # smoke | quick | full | paper (the record)
+# %% tags=["parameters", "remove-cell"]
+profile = "quick"  # record (the stored results of record) | paper | full | quick | smoke
 device = "auto"  # auto (CUDA when present) | cpu | cuda
 seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
 overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
@@ -64,7 +64,7 @@ run.save_figure(m1.plotting.head_figure(table), "heads")
 # ## Verdicts
 
 # %%
-m1.scorecard.verdict_table(run.metrics, "self_supervised_projector")
+m1.notebook.verdicts(run, "self_supervised_projector")
 
 # %% [markdown]
 # ## Summary
@@ -74,4 +74,7 @@ m1.scorecard.verdict_table(run.metrics, "self_supervised_projector")
 # reducing dimensions. The verdict says whether H beats Z for every head and seed.
 
 # %%
+m1.notebook.findings(run, "self_supervised_projector")
+
+# %% tags=["remove-output"]
 run.save()

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+import mnist1d_lib as m1
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import browser_check  # noqa: E402
@@ -45,7 +47,7 @@ def test_every_notebook_has_a_parameters_cell():
         params = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
         assert len(params) == 1, name
         source = "".join(params[0]["source"])
-        for key in ("profile", "seed", "device"):
+        for key in ("profile", "seeds", "overrides", "device", "force"):
             assert f"{key} =" in source, (name, key)
 
 
@@ -58,7 +60,7 @@ def test_smoke_profile_executes_every_notebook_and_builds_the_book(smoke_book):
         assert doc["profile"] == "smoke" and doc["metrics"], name
         assert (smoke_book.html / "book" / "executed" / f"{name}.html").exists()
     scorecard = (smoke_book.results / "smoke" / "scorecard.csv").read_text()
-    assert scorecard.startswith("claim_id,section,description,paper,reproduced,spread,n_seeds,verdict")
+    assert scorecard.startswith(",".join(m1.scorecard.COLUMNS))
     for page in ("scorecard", "differences", "status"):
         assert (smoke_book.html / "book" / "generated" / f"{page}.html").exists(), page
     assert (smoke_book.html / "book" / "references.html").exists()
