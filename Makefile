@@ -15,7 +15,12 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 NOTEBOOKS := $(shell $(PYTHON) tools/notebook_order.py $(PROFILE))
-EXEC_DIR ?= _build/executed/$(PROFILE)
+# Your own seeds and settings, e.g. `make execute PROFILE=paper NOTEBOOKS=double_descent SEEDS=0-9 SET="epochs=300"`:
+# stored apart from the record, in results/runs/<profile>-<hash>/
+SEEDS ?=
+SET ?=
+RUN_ID := $(if $(SEEDS)$(SET),-$(shell echo '$(SEEDS)|$(SET)' | md5sum | cut -c1-8))
+EXEC_DIR ?= _build/executed/$(PROFILE)$(RUN_ID)
 BOOK_DIR ?= _build/book
 EXECUTED := $(NOTEBOOKS:%=$(EXEC_DIR)/%.ipynb)
 LIBRARY := $(wildcard mnist1d_lib/*.py)
@@ -57,7 +62,8 @@ execute: $(EXECUTED)
 $(EXEC_DIR)/%.ipynb: notebooks/%.ipynb $(LIBRARY) $(if $(filter True,$(FORCE)),always) | $(VENV)/.installed
 	@mkdir -p $(EXEC_DIR)
 	$(BIN)/papermill $< $(EXEC_DIR)/.$*.running.ipynb -k python3 --cwd notebooks $(PAPERMILL_FLAGS) \
-	    -p profile $(PROFILE) -p device $(DEVICE) -p force $(FORCE)
+	    -p profile $(PROFILE) -p device $(DEVICE) -p force $(FORCE) \
+	    $(if $(SEEDS),-p seeds '$(SEEDS)') $(if $(SET),-p overrides '$(SET)')
 	mv $(EXEC_DIR)/.$*.running.ipynb $@
 
 # The record (results/paper/): chapters first, then ablations, each notebook's tqdm bars in the log.

@@ -108,6 +108,16 @@ def findings(run: Run, section: str):
         paper = "" if r["verdict"] == "new" else f" (paper: {r['paper']})"
         lines.append(f"- **{r['verdict']}**: {r['description']}: ours {ours}{paper}"
                      + (f"; {r['cause']}: {r['reason']}" if r["cause"] else "") + ".")
+    if run.settings.base is not None:  # a reader's run: how each verdict moved from the record's
+        from .record import record_rows
+
+        record = {r["claim_id"]: r for r in record_rows()}
+        lines += ["", "How this run's verdicts compare with the record's:", "",
+                  "| claim | record: verdict, seeds, interval | this run: verdict, seeds, interval |", "|---|---|---|"]
+        for r in rows:
+            rec = record.get(r["claim_id"], {})
+            lines.append(f"| `{r['claim_id']}` | {rec.get('verdict', 'not run')}, {rec.get('n_seeds', 0)}, "
+                         f"{rec.get('interval', '')} | {r['verdict']}, {r['n_seeds']}, {r['interval']} |")
     return Markdown("\n".join(lines))
 
 

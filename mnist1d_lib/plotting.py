@@ -11,10 +11,60 @@ import pandas as pd
 BOOK_STYLE = ("seaborn-v0_8-whitegrid", "seaborn-v0_8-notebook", "seaborn-v0_8-colorblind")
 
 
+RENDERED_WIDTH_PX = 770  # the book's text column at a 1400 px window: figures are shrunk to it
+MIN_TEXT_PT = 9.0  # the smallest text a reader should have to read, at the rendered width
+
+
 def setup() -> None:
-    """The book's plotting style."""
+    """The book's plotting style (markers with visible edges: the seaborn style's 0 makes x and + invisible)."""
     plt.style.use(BOOK_STYLE)
-    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 150, "axes.titlesize": "medium"})
+    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 150, "axes.titlesize": "medium",
+                         "lines.markeredgewidth": 1.5})
+
+
+def _draws(handle) -> bool:
+    """Whether a legend handle (a line) draws anything: a visible line or a visible marker."""
+    from matplotlib.lines import Line2D
+    from matplotlib.markers import MarkerStyle
+
+    if not isinstance(handle, Line2D):
+        return True
+    line = handle.get_linestyle() not in ("None", "", " ") and handle.get_linewidth() > 0
+    style = handle.get_marker()
+    filled = style not in ("None", "", " ", None) and MarkerStyle(style).is_filled()  # "x", "+": edges only
+    marker = style not in ("None", "", " ", None) and handle.get_markersize() > 0 and (
+        handle.get_markeredgewidth() > 0 or (filled and handle.get_markerfacecolor() not in ("none", "None")))
+    return line or marker
+
+
+def check_legends(fig) -> None:
+    """Raise ValueError for a legend entry whose marker and line draw nothing."""
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        for handle, text in zip(legend.legend_handles, legend.get_texts()):
+            if not _draws(handle):
+                raise ValueError(f"legend entry {text.get_text()!r} draws nothing (marker without edge or face)")
+
+
+def readable(fig) -> None:
+    """Scale every text of ``fig`` up so that none is smaller than MIN_TEXT_PT once the
+    figure is shrunk to the book's column (RENDERED_WIDTH_PX)."""
+    shrink = min(1.0, RENDERED_WIDTH_PX / (fig.get_figwidth() * 72))  # points per point, at the rendered width
+    texts = [t for t in fig.findobj(lambda o: hasattr(o, "get_fontsize") and hasattr(o, "get_text"))
+             if t.get_text() and t.get_visible()]
+    for ax in fig.axes:
+        texts += ax.get_xticklabels() + ax.get_yticklabels()
+    smallest = min((t.get_fontsize() for t in texts), default=MIN_TEXT_PT) * shrink
+    if smallest < MIN_TEXT_PT:
+        factor = MIN_TEXT_PT / smallest
+        for t in set(texts):
+            t.set_fontsize(t.get_fontsize() * factor)
+        for ax in fig.axes:  # ticks made later (e.g. at a redraw) take the scaled size too
+            sizes = [t.get_fontsize() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+            if sizes:
+                ax.tick_params(labelsize=max(sizes))
 
 
 def mean_band(ax, steps, values, label: str, color=None, **kwargs) -> None:
@@ -316,10 +366,12 @@ def pooling_figure(sizes, curves: dict, paper: dict | None = None):
         if paper:
             points = [(s, paper[s][method]) for s in sizes if s in paper]
             if points:
-                ax.plot(*zip(*points), "x", color=ax.lines[-1].get_color(), ms=6)
-    ax.set(xscale="log", xlabel="training signals", ylabel="final test accuracy (%)")
+                ax.plot(*zip(*points), "x", color=ax.lines[-1].get_color(), ms=7, mew=1.5)
+    ax.set(xscale="log", xlabel="training signals", ylabel="final test accuracy (%)",
+           title="paper Fig. 9: pooling against striding")
     ax.set_xticks(sizes, [f"{s:,}" for s in sizes])
     ax.xaxis.set_minor_locator(mticker.NullLocator())
-    drawn = paper and any(s in paper for s in sizes)
-    ax.legend(frameon=False, fontsize="small", title="crosses: the authors' run" if drawn else None)
+    if paper and any(s in paper for s in sizes):
+        ax.plot([], [], "x", color="0.3", ms=7, mew=1.5, label="the authors' run (one per cell)")
+    ax.legend(frameon=False, fontsize="small")
     return fig

@@ -7,18 +7,12 @@ import pandas as pd
 
 from . import pooling
 from .notebook import record_measurements
+from .reference import pooling_final_acc
 
 POOLING = ("max", "average", "L2")
 NO_POOLING = ("none", "stride 2")
 # The authors' notebook, one run per cell: final test accuracy by training-set size.
-PAPER_FINAL_ACC = {
-    1000: {"none": 59.2, "stride 2": 57.4, "max": 78.2, "average": 78.0, "L2": 77.2},
-    2000: {"none": 82.0, "stride 2": 81.7, "max": 89.2, "average": 90.0, "L2": 89.9},
-    5000: {"none": 91.9, "stride 2": 89.9, "max": 94.5, "average": 94.0, "L2": 95.3},
-    10000: {"none": 94.3, "stride 2": 91.3, "max": 97.0, "average": 96.0, "L2": 96.6},
-    20000: {"none": 94.4, "stride 2": 92.2, "max": 96.8, "average": 96.2, "L2": 97.8},
-    50000: {"none": 96.3, "stride 2": 95.4, "max": 98.1, "average": 97.3, "L2": 97.1},
-}
+PAPER_FINAL_ACC = pooling_final_acc()  # the authors' single runs (reference.py)
 
 
 def final_accuracy(result: dict) -> pd.DataFrame:

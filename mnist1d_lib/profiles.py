@@ -404,6 +404,23 @@ def _check_value(name: str, value, default):
     return _check_number(name, value, default)
 
 
+def parse_overrides(text: str) -> dict:
+    """``"epochs=300 mlp_widths=[8,16]"`` -> ``{"epochs": 300, "mlp_widths": [8, 16]}``
+    (values are Python literals; a list must not contain spaces)."""
+    import ast
+
+    out = {}
+    for item in text.split():
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ValueError(f"overrides {text!r}: write name=value pairs separated by spaces, e.g. 'epochs=300'")
+        try:
+            out[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            out[name] = value
+    return out
+
+
 def customised(profile: str, section: str, seeds=None, overrides: dict | None = None) -> Profile:
     """``profile`` with its ``section`` changed by a reader: ``seeds`` (a list or "0-9")
     replace the section's seeds, ``overrides`` any of its settings by name. Every value is
@@ -411,11 +428,13 @@ def customised(profile: str, section: str, seeds=None, overrides: dict | None = 
     Without changes the named profile itself is returned; with changes, a new profile
     named ``<profile>-<hash of the changes>``, which stores its results apart."""
     base = get_profile(profile)
+    if isinstance(overrides, str):  # "epochs=300 mlp_widths=[8,16]", as make's SET= gives it
+        overrides = parse_overrides(overrides)
     if section not in SEED_FIELDS:
         raise ValueError(f"unknown section {section!r}: choose one of {', '.join(SEED_FIELDS)}")
-    overrides = dict(overrides or {})
-    if isinstance(overrides, str) or not isinstance(overrides, dict):
+    if not isinstance(overrides or {}, dict):
         raise ValueError(f"overrides={overrides!r}: expected a dict of setting names to values")
+    overrides = dict(overrides or {})
     settings = getattr(base, section)
     valid = {f.name: getattr(settings, f.name) for f in fields(settings)}
     unknown = sorted(set(overrides) - set(valid))

@@ -198,7 +198,12 @@ class Run:
 
     def save_figure(self, fig, name: str) -> None:
         """Save ``fig`` under the run's figure folder in the profile's ``figure_formats``
-        (PNG for the book, PDF for papers)."""
+        (PNG for the book, PDF for papers), after checking that every legend entry draws
+        something and scaling its texts to at least 9 pt at the book's column width."""
+        from .plotting import check_legends, readable
+
+        check_legends(fig)
+        readable(fig)
         folder = self.dir / "figures" / self.notebook
         folder.mkdir(parents=True, exist_ok=True)
         for ext in self.settings.figure_formats:

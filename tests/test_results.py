@@ -167,3 +167,25 @@ def test_fingerprints_do_not_depend_on_the_python_version():
         out = subprocess.run([python, str(script)], capture_output=True, text=True, timeout=120)
         assert out.returncode == 0, out.stderr
         assert json.loads(out.stdout) == ours, python
+
+
+def test_a_legend_entry_that_draws_nothing_is_refused(results_tmp):
+    m1.plotting.setup()
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [1, 2], "x", mew=0, label="invisible crosses")
+    ax.legend()
+    with pytest.raises(ValueError, match="'invisible crosses' draws nothing"):
+        Run("demo", profile="smoke", device="cpu").save_figure(fig, "bad")
+    ax.lines[0].set_markeredgewidth(1.5)
+    ax.legend()
+    Run("demo", profile="smoke", device="cpu").save_figure(fig, "good")
+
+
+def test_figure_texts_are_at_least_9_pt_at_the_books_width():
+    fig, ax = plt.subplots(figsize=(15, 4))
+    ax.plot([1, 2], [1, 2])
+    ax.set_xlabel("width")
+    m1.plotting.readable(fig)
+    shrink = m1.plotting.RENDERED_WIDTH_PX / (15 * 72)
+    sizes = [t.get_fontsize() * shrink for t in ax.get_xticklabels() + [ax.xaxis.label]]
+    assert min(sizes) >= m1.plotting.MIN_TEXT_PT - 1e-6

@@ -4,8 +4,11 @@ Serves the HTML folder on localhost and loads each page with Debian's ``chromium
 driven through ``chromedriver`` (Selenium; no browser is downloaded). A page fails on:
 a request the server answers with an error (page, image, script or style), an image
 that does not render (natural width 0), a console error, an internal link to a
-missing page or anchor, a traceback or warning in the text, or a printed dict where a
-table belongs. Saves screenshots of the landing page and of one chapter.
+missing page or anchor, a traceback or warning in the text, a printed dict where a
+table belongs, a table wider than the page at 1400 px (its verdict column off-screen),
+an image without alt text (or with a file hash as its alt), and a chapter that does not
+open with its verdicts of record. Saves screenshots of the landing page and of three
+chapters.
 
     python tools/browser_check.py _build/book/_build/html --screenshots _build/screenshots
 """
@@ -22,7 +25,16 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-SCREENSHOTS = {"landing.png": "index.html", "chapter.png": "book/executed/double_descent.html"}
+SCREENSHOTS = {"landing.png": "index.html", "double_descent.png": "book/executed/double_descent.html",
+               "classification.png": "book/executed/classification.html",
+               "lottery.png": "book/executed/lottery.html", "scorecard.png": "book/generated/scorecard.html"}
+WIDTH = 1400  # px: the reader's window
+WIDE_TABLES = ("return [...document.querySelectorAll('main table')].filter(t => t.getBoundingClientRect().right > "
+               "document.documentElement.clientWidth + 1 || (t.parentElement.scrollWidth > "
+               "t.parentElement.clientWidth + 1)).map(t => (t.innerText || '').slice(0, 60));")
+NO_ALT = ("return [...document.querySelectorAll('main img')].filter(i => !i.alt || /^[0-9a-f]{16,}/.test(i.alt))"
+          ".map(i => i.src);")
+RECORD_BANNER = ("Results of record", "Not yet run at the paper's settings")
 PROBLEM_TEXT = re.compile(r"Traceback \(most recent call last\)|\b[A-Z]\w*(?:Warning|Error): ")
 DICT_OUTPUT = re.compile(r"^\s*\{\s*['\"]")  # a printed dict: {'key': ...
 BROKEN_IMAGES = "return [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src);"
@@ -73,7 +85,7 @@ def _driver():
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1300,1600", "--no-first-run", "--disable-background-networking"):
+                 f"--window-size={WIDTH},1600", "--no-first-run", "--disable-background-networking"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -106,6 +118,10 @@ def check_book(html: Path, screenshots: Path | None = None) -> dict[str, list[st
             found += [f"text shows {m.group(0).strip()!r}" for m in PROBLEM_TEXT.finditer(text)]
             found += [f"printed dict instead of a table: {t[:60]!r}" for t in driver.execute_script(OUTPUT_TEXTS)
                       if DICT_OUTPUT.match(t)]
+            found += [f"table wider than the page at {WIDTH} px: {t!r}" for t in driver.execute_script(WIDE_TABLES)]
+            found += [f"image without alt text: {src}" for src in driver.execute_script(NO_ALT)]
+            if page.startswith("book/executed/") and not any(b in text for b in RECORD_BANNER):
+                found.append("the chapter does not open with its verdicts of record")
             for href in driver.execute_script(LINKS):
                 url, fragment = urldefrag(href)
                 if not url.startswith(server.base):
