@@ -53,9 +53,11 @@ def record_banner(run: Run) -> str:
     cost = doc.get("compute_s", 0) / 60
     where = ("at the paper's own settings (`paper` profile)" if profile == PAPER else
              "at the one-hour `full` profile: **not yet run at the paper's settings**")
+    commits = sorted({o.get("git_commit") or doc.get("provenance", {}).get("git_commit", "")
+                      for o in doc.get("outputs", {}).values()})
+    devices = sorted({o.get("device") or doc.get("device", "") for o in doc.get("outputs", {}).values()})
     lines = [f"**Results of record** for this chapter: {where}, computed at commit "
-             f"`{doc.get('provenance', {}).get('git_commit', '')}` on {doc.get('device', '')} "
-             f"({cost:.1f} min of compute)."]
+             f"{', '.join(f'`{c}`' for c in commits)} on {', '.join(devices)} ({cost:.1f} min of compute)."]
     stale = {k: changed(o.get("reached", {})) for k, o in doc.get("outputs", {}).items()
              if isinstance(o.get("reached"), dict)}
     stale = {k: v for k, v in stale.items() if v}

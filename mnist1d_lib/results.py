@@ -232,8 +232,6 @@ class Run:
     def save(self) -> None:
         """Write the results file, unless every output was read from it unchanged and
         the metrics and figures are those stored (a cache hit leaves a committed file alone)."""
-        if self.stored_only and not self.computed:
-            return  # the record is rendered, never rewritten
         unchanged = (not self.computed and self.stored.get("complete", True)
                      and self.stored.get("metrics") == self.metrics and self.stored.get("figures") == self.figures
                      and {k: o["cache_key"] for k, o in self.stored.get("outputs", {}).items()}
