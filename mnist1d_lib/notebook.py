@@ -163,3 +163,18 @@ def best_and_worst(summary: pd.DataFrame) -> pd.DataFrame:
     ``double_descent_analysis.seed_summary`` table."""
     rows = summary.loc[[summary["test_err_mean"].idxmin(), summary["test_err_mean"].idxmax()]]
     return rows.set_index(pd.Index(["lowest test error", "highest test error"])).round(2)
+
+
+def schedule_differences(run: Run, section: str, fields: list[str]) -> pd.DataFrame:
+    """This run's ``fields`` of ``section`` beside the paper profile's (the record's
+    settings), and whether they differ: for an ablation's *Differences* section."""
+    from .profiles import get_profile
+
+    ours, paper = to_jsonable(getattr(run.settings, section)), to_jsonable(getattr(get_profile(PAPER), section))
+
+    def shown(value):
+        return f"{len(value)} values: {value[0]} ... {value[-1]}" if isinstance(value, list) and len(value) > 6 \
+            else str(value)
+
+    return pd.DataFrame([{"setting": f, f"this run ({run.profile})": shown(ours[f]), "paper profile": shown(paper[f]),
+                          "differs": "yes" if ours[f] != paper[f] else ""} for f in fields]).set_index("setting")

@@ -18,7 +18,7 @@
 #
 # Part of the [double-descent chapter](double_descent.ipynb).
 #
-# **What the seed report found (2.1.1).** With width fixed and 15 % label noise,
+# **What the seed report {cite}`seedreport` found (2.1.1).** With width fixed and 15 % label noise,
 # train error drops to 0 from 2 hidden layers on, and test error *peaks at 2 hidden
 # layers* and falls with more: double descent in depth.
 #

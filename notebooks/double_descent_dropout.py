@@ -18,7 +18,7 @@
 #
 # Part of the [double-descent chapter](double_descent.ipynb).
 #
-# **What the seed report found (2.1.4).** Train and test error both increase with
+# **What the seed report {cite}`seedreport` found (2.1.4).** Train and test error both increase with
 # the dropout rate, so no dropout is best (the report reads this as underfitting).
 #
 # **How we test it.** The two-hidden-layer MLP of `settings.width` units with 15 %

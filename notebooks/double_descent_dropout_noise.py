@@ -18,7 +18,7 @@
 #
 # Part of the [double-descent chapter](double_descent.ipynb).
 #
-# **What the seed report showed (2.1.5).** A heatmap of test error over dropout rate
+# **What the seed report {cite}`seedreport` showed (2.1.5).** A heatmap of test error over dropout rate
 # and label noise, and a table of its runs (hidden size, layers, noise, dropout, train
 # and test error).
 #

@@ -18,7 +18,7 @@
 #
 # Part of the [double-descent chapter](double_descent.ipynb).
 #
-# **What the seed report found (2.1.2).** Test error increases with the fraction
+# **What the seed report {cite}`seedreport` found (2.1.2).** Test error increases with the fraction
 # of noisy training labels; train error stays 0 up to about 0.15, then rises.
 #
 # **How we test it.** The two-hidden-layer MLP of `settings.width` units at the

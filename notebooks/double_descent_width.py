@@ -18,7 +18,7 @@
 #
 # Part of the [double-descent chapter](double_descent.ipynb).
 #
-# **What the seed report found (2.1.3).** Varying the hidden size gives a curve of
+# **What the seed report {cite}`seedreport` found (2.1.3).** Varying the hidden size gives a curve of
 # the same shape as varying the number of layers (a peak, then descent).
 #
 # **How we test it.** A deeper MLP (`settings.depth_for_widths` hidden layers) over a

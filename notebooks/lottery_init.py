@@ -19,7 +19,7 @@
 #
 # Part of the [lottery-ticket chapter](lottery.ipynb).
 #
-# **What the seed report found (2.4.3).** Xavier initialisation makes little difference to the tickets.
+# **What the seed report {cite}`seedreport` found (2.4.3).** Xavier initialisation makes little difference to the tickets.
 #
 # **How we test it.** PyTorch's default initialisation (uniform, scaled by fan-in) against Xavier-uniform weights with zero biases. Rewinding returns to these initial weights. Each value is one stack that trains both pruning criteria and both trials together.
 # Every value uses the chapter's network. The schedule is shorter than the chapter's:
@@ -64,6 +64,17 @@ run.save_figure(m1.plotting.ablation_ticket_figure(la.ablation_panels(groups), "
 
 # %%
 m1.notebook.verdicts(run, "lottery_init")
+
+# %% [markdown]
+# ## Differences from the seed report
+#
+# - **Seeds.** The seed report shows one run per setting; every setting here runs several
+#   seeds (or trials), and the verdicts account for their spread.
+# - **Schedule.** The seed report ran the chapter"s schedule. This run"s settings beside
+#   the paper profile"s (the chapter"s schedule, the record):
+
+# %%
+m1.notebook.schedule_differences(run, "lottery", ["ablation_rounds", "ablation_steps", "trials"])
 
 # %% [markdown]
 # ## Summary

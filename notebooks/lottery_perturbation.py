@@ -19,7 +19,7 @@
 #
 # Part of the [lottery-ticket chapter](lottery.ipynb).
 #
-# **What the seed report did (2.4.1).** It searched for tickets on perturbed data: noisy inputs, randomised labels and cropped inputs. It showed the curves without a stated conclusion.
+# **What the seed report {cite}`seedreport` did (2.4.1).** It searched for tickets on perturbed data: noisy inputs, randomised labels and cropped inputs. It showed the curves without a stated conclusion.
 #
 # **How we test it.** Gaussian input noise (std `input_noise`, train and test), label noise (a fraction `label_noise` of the training labels replaced by a uniform class) and cropping (only positions `crop` kept, train and test), beside the clean data. Each value is one stack that trains both pruning criteria and both trials together.
 # Every value uses the chapter's network. The schedule is shorter than the chapter's:
@@ -64,6 +64,17 @@ run.save_figure(m1.plotting.ablation_ticket_figure(la.ablation_panels(groups), "
 
 # %%
 m1.notebook.verdicts(run, "lottery_perturbation")
+
+# %% [markdown]
+# ## Differences from the seed report
+#
+# - **Seeds.** The seed report shows one run per setting; every setting here runs several
+#   seeds (or trials), and the verdicts account for their spread.
+# - **Schedule.** The seed report ran the chapter"s schedule. This run"s settings beside
+#   the paper profile"s (the chapter"s schedule, the record):
+
+# %%
+m1.notebook.schedule_differences(run, "lottery", ["ablation_rounds", "ablation_steps", "trials"])
 
 # %% [markdown]
 # ## Summary

@@ -19,7 +19,7 @@
 #
 # Part of the [lottery-ticket chapter](lottery.ipynb).
 #
-# **What the seed report found (2.4.2).** An exponential sparsity schedule is not better than the linear one.
+# **What the seed report {cite}`seedreport` found (2.4.2).** An exponential sparsity schedule is not better than the linear one.
 #
 # **How we test it.** A linear and an exponential schedule with the same number of rounds and the same final sparsity (0.919). The exponential one prunes the same fraction of the *remaining* parameters every round, so it prunes more early and less late. Each value is one stack that trains both pruning criteria and both trials together.
 # Every value uses the chapter's network. The schedule is shorter than the chapter's:
@@ -64,6 +64,17 @@ run.save_figure(m1.plotting.ablation_ticket_figure(la.ablation_panels(groups), "
 
 # %%
 m1.notebook.verdicts(run, "lottery_schedule")
+
+# %% [markdown]
+# ## Differences from the seed report
+#
+# - **Seeds.** The seed report shows one run per setting; every setting here runs several
+#   seeds (or trials), and the verdicts account for their spread.
+# - **Schedule.** The seed report ran the chapter"s schedule. This run"s settings beside
+#   the paper profile"s (the chapter"s schedule, the record):
+
+# %%
+m1.notebook.schedule_differences(run, "lottery", ["ablation_rounds", "ablation_steps", "trials"])
 
 # %% [markdown]
 # ## Summary

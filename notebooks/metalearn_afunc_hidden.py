@@ -18,7 +18,7 @@
 #
 # Part of the [activation-function chapter](metalearn_afunc.ipynb).
 #
-# **What the seed report found (2.3.2).** Test accuracy rises with the hidden size (59.4, 63.4
+# **What the seed report {cite}`seedreport` found (2.3.2).** Test accuracy rises with the hidden size (59.4, 63.4
 # and 69.0 % for 50, 100 and 200 units). Sizes 400 and 500 ran out of memory, even on a GPU.
 #
 # **How we test it.** The chapter's inner problem and outer loop (MLP 40-128-10, RMSprop lr
@@ -74,6 +74,17 @@ run.save_figure(fig, "hidden")
 
 # %%
 m1.notebook.verdicts(run, "metalearn_afunc_hidden")
+
+# %% [markdown]
+# ## Differences from the seed report
+#
+# - **Seeds.** The seed report shows one run per setting; every setting here runs several
+#   seeds (or trials), and the verdicts account for their spread.
+# - **Schedule.** The seed report ran the chapter"s schedule. This run"s settings beside
+#   the paper profile"s (the chapter"s schedule, the record):
+
+# %%
+m1.notebook.schedule_differences(run, "metalearn_afunc", ["hidden_outer_steps", "hidden_sizes", "fresh_seeds"])
 
 # %% [markdown]
 # ## Summary

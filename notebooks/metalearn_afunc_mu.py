@@ -18,7 +18,7 @@
 #
 # Part of the [activation-function chapter](metalearn_afunc.ipynb).
 #
-# **What the seed report found (2.3.1).** Test accuracy barely depends on RMSprop's decay mu
+# **What the seed report {cite}`seedreport` found (2.3.1).** Test accuracy barely depends on RMSprop's decay mu
 # between 0.3 and 0.9 (64-68 %), but mu = 1, where the running mean of squared gradients
 # never moves and RMSprop becomes plain SGD at lr 0.01, gives 30.4 %.
 #
@@ -68,6 +68,17 @@ run.save_figure(fig, "mu")
 
 # %%
 m1.notebook.verdicts(run, "metalearn_afunc_mu")
+
+# %% [markdown]
+# ## Differences from the seed report
+#
+# - **Seeds.** The seed report shows one run per setting; every setting here runs several
+#   seeds (or trials), and the verdicts account for their spread.
+# - **Schedule.** The seed report ran the chapter"s schedule. This run"s settings beside
+#   the paper profile"s (the chapter"s schedule, the record):
+
+# %%
+m1.notebook.schedule_differences(run, "metalearn_afunc", ["ablation_outer_steps", "mus", "fresh_seeds"])
 
 # %% [markdown]
 # ## Summary

@@ -18,7 +18,7 @@
 #
 # Part of the [activation-function chapter](metalearn_afunc.ipynb).
 #
-# **What the seed report found (2.3.3).** Removing the ±0.1 noise on the hidden units, which the
+# **What the seed report {cite}`seedreport` found (2.3.3).** Removing the ±0.1 noise on the hidden units, which the
 # authors' notebook calls "IMPORTANT" for smooth meta-gradients, hardly changes test accuracy
 # (67.4 % with, 67.6 % without).
 #
@@ -68,6 +68,17 @@ run.save_figure(fig, "noise")
 
 # %%
 m1.notebook.verdicts(run, "metalearn_afunc_noise")
+
+# %% [markdown]
+# ## Differences from the seed report
+#
+# - **Seeds.** The seed report shows one run per setting; every setting here runs several
+#   seeds (or trials), and the verdicts account for their spread.
+# - **Schedule.** The seed report ran the chapter"s schedule. This run"s settings beside
+#   the paper profile"s (the chapter"s schedule, the record):
+
+# %%
+m1.notebook.schedule_differences(run, "metalearn_afunc", ["ablation_outer_steps", "noise_levels", "fresh_seeds"])
 
 # %% [markdown]
 # ## Summary

@@ -18,7 +18,7 @@
 #
 # Part of the [learning-rate chapter](metalearn_lr.ipynb).
 #
-# **What the seed report found (2.2.2).** Whatever the hidden size, the learned learning rate
+# **What the seed report {cite}`seedreport` found (2.2.2).** Whatever the hidden size, the learned learning rate
 # saturates after some outer steps.
 #
 # **How we test it.** The chapter's inner problem and outer loop (MLP 40-50-10 tanh, SGD for
@@ -65,6 +65,17 @@ run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "hidden")
 
 # %%
 m1.notebook.verdicts(run, "metalearn_lr_hidden")
+
+# %% [markdown]
+# ## Differences from the seed report
+#
+# - **Seeds.** The seed report shows one run per setting; every setting here runs several
+#   seeds (or trials), and the verdicts account for their spread.
+# - **Schedule.** The seed report ran the chapter"s schedule. This run"s settings beside
+#   the paper profile"s (the chapter"s schedule, the record):
+
+# %%
+m1.notebook.schedule_differences(run, "metalearn_lr", ["outer_steps", "hidden_sizes", "seeds"])
 
 # %% [markdown]
 # ## Summary

@@ -18,7 +18,7 @@
 #
 # Part of the [learning-rate chapter](metalearn_lr.ipynb).
 #
-# **What the seed report found (2.2.3).** With every meta learning rate the learned rate moves
+# **What the seed report {cite}`seedreport` found (2.2.3).** With every meta learning rate the learned rate moves
 # towards saturation; small meta learning rates need more outer steps.
 #
 # **How we test it.** The chapter's inner problem and outer loop (MLP 40-50-10 tanh, SGD for
@@ -64,6 +64,17 @@ run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "meta_lr"
 
 # %%
 m1.notebook.verdicts(run, "metalearn_lr_meta_lr")
+
+# %% [markdown]
+# ## Differences from the seed report
+#
+# - **Seeds.** The seed report shows one run per setting; every setting here runs several
+#   seeds (or trials), and the verdicts account for their spread.
+# - **Schedule.** The seed report ran the chapter"s schedule. This run"s settings beside
+#   the paper profile"s (the chapter"s schedule, the record):
+
+# %%
+m1.notebook.schedule_differences(run, "metalearn_lr", ["meta_lr_outer_steps", "outer_lrs", "seeds"])
 
 # %% [markdown]
 # ## Summary

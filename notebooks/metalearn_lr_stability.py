@@ -18,7 +18,7 @@
 #
 # Part of the [learning-rate chapter](metalearn_lr.ipynb).
 #
-# **What the seed report found (2.2.4).** Metalearning diverges (inf or NaN losses) for meta
+# **What the seed report {cite}`seedreport` found (2.2.4).** Metalearning diverges (inf or NaN losses) for meta
 # learning rates above about 0.35, and already blew up at 0.3 in its table.
 #
 # **How we test it.** The chapter's inner problem and outer loop (MLP 40-50-10 tanh, SGD for

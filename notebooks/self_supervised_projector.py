@@ -19,7 +19,7 @@
 #
 # Part of the [self-supervised chapter](self_supervised.ipynb).
 #
-# **What the seed report did (2.5.2).** It compared projection heads by the probe
+# **What the seed report {cite}`seedreport` did (2.5.2).** It compared projection heads by the probe
 # accuracy before and after the head. It showed plots and stated no conclusion.
 #
 # **How we test it.** We vary one property of the default head at a time: its depth
@@ -65,6 +65,17 @@ run.save_figure(m1.plotting.head_figure(table), "heads")
 
 # %%
 m1.notebook.verdicts(run, "self_supervised_projector")
+
+# %% [markdown]
+# ## Differences from the seed report
+#
+# - **Seeds.** The seed report shows one run per setting; every setting here runs several
+#   seeds (or trials), and the verdicts account for their spread.
+# - **Schedule.** The seed report ran the chapter"s schedule. This run"s settings beside
+#   the paper profile"s (the chapter"s schedule, the record):
+
+# %%
+m1.notebook.schedule_differences(run, "ssl", ["head_epochs", "head_seeds"])
 
 # %% [markdown]
 # ## Summary

@@ -100,3 +100,16 @@ def test_pre_commit_hooks_pass():
     done = subprocess.run([pre_commit, "run", "--all-files"], cwd=root, env=env, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_chapter_keeps_the_contract(name):
+    """What the paper (or seed report) reports, how we test it, verdicts, differences,
+    a summary with computed findings, and the seed report cited where it is named."""
+    source = (ROOT / "notebooks" / f"{name}.py").read_text()
+    assert "**What the paper reports" in source or "**What the seed report" in source, name
+    for part in ("**How we test it.**", "## Verdicts", "## Differences from the", "## Summary",
+                 "m1.notebook.verdicts(run", "m1.notebook.findings(run"):
+        assert part in source, (name, part)
+    if "seed report" in source:
+        assert "{cite}`seedreport`" in source, name
