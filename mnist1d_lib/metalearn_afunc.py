@@ -93,11 +93,11 @@ def learned_function(final_meta_params: list, n_members: int, device: str) -> Ca
     return LearnedActivation(params)
 
 
-def chapter_computation(settings, device: str) -> tuple[dict, Callable[[], dict]]:
-    """The chapter's cache config and computation: one metalearning run (seed 0), the
-    piecewise-linear fit of its final curve, and the retraining of the learned, the
-    fitted and the standard activations from ``settings.fresh_seeds``."""
-    config = base_config(settings)
+def chapter_computation(settings, device: str, meta_seed: int = 0) -> tuple[dict, Callable[[], dict]]:
+    """The chapter's cache config and computation for one metalearning run (``meta_seed``):
+    the run, the piecewise-linear fit of its final curve, and the retraining of the learned,
+    the fitted and the standard activations from ``settings.fresh_seeds``."""
+    config = replace(base_config(settings), seed=meta_seed)
 
     def compute() -> dict:
         data = afunc_data(settings)

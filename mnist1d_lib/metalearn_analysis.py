@@ -164,20 +164,22 @@ def accuracy_table(accuracy: dict[str, list[float]]) -> pd.DataFrame:
     return table.T.sort_values("mean", ascending=False)
 
 
-def afunc_chapter_measurements(result: dict) -> dict[str, list]:
-    """Per fresh seed: the learned activation's gain over the best of ReLU, ELU and
-    Swish (points, and whether it exceeds ``PAPER_GAIN``), the learned and the fitted
-    accuracies; for the learned curve: its number of local extrema and whether it is
-    non-monotonic."""
-    acc = {name: np.asarray(v, dtype=float) for name, v in result["accuracy"].items()}
-    gain = acc["learned"] - np.max([acc["relu"], acc["elu"], acc["swish"]], axis=0)
-    extrema = curve_extrema(result["run"]["final_curve"])
-    return {"metalearn_afunc/beats_relu_elu_swish": (gain > PAPER_GAIN).tolist(),
-            "metalearn_afunc/gain_over_relu_elu_swish": gain.tolist(),
-            "metalearn_afunc/learned_acc": acc["learned"].tolist(),
-            "metalearn_afunc/piecewise_fit_acc": acc["piecewise fit"].tolist(),
-            "metalearn_afunc/non_monotonic": [len(extrema) > 0],
-            "metalearn_afunc/n_extrema": [len(extrema)]}
+def afunc_chapter_measurements(results: list[dict]) -> dict[str, list]:
+    """Over every metalearning run (``results``, one per meta seed) and, for accuracies,
+    every fresh seed: the learned activation's gain over the best of ReLU, ELU and Swish
+    (points, and whether it exceeds ``PAPER_GAIN``), the learned and the fitted accuracies;
+    per learned curve: its number of local extrema and whether it is non-monotonic."""
+    out: dict[str, list] = {}
+    for result in results:
+        acc = {name: np.asarray(v, dtype=float) for name, v in result["accuracy"].items()}
+        gain = acc["learned"] - np.max([acc["relu"], acc["elu"], acc["swish"]], axis=0)
+        extrema = curve_extrema(result["run"]["final_curve"])
+        for claim, values in {"beats_relu_elu_swish": (gain > PAPER_GAIN).tolist(),
+                              "gain_over_relu_elu_swish": gain.tolist(), "learned_acc": acc["learned"].tolist(),
+                              "piecewise_fit_acc": acc["piecewise fit"].tolist(),
+                              "non_monotonic": [len(extrema) > 0], "n_extrema": [len(extrema)]}.items():
+            out.setdefault(f"metalearn_afunc/{claim}", []).extend(values)
+    return out
 
 
 def afunc_table(members: list[dict], setting: str) -> pd.DataFrame:

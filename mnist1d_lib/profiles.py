@@ -130,6 +130,9 @@ class MetalearnActivationSettings:
     hidden: int = 128
     n_samples: int = 10000
     fresh_seeds: tuple[int, ...] = (100, 101, 102, 103, 104)  # retraining seeds, unseen while metalearning
+    # Metalearning runs of the chapter, one learned activation each (authors: one run).
+    # Each is its own stored computation, so a record spread over sessions keeps every finished run.
+    meta_seeds: tuple[int, ...] = (0,)
     knots: tuple[float, ...] = tuple(float(k) for k in range(-5, 6))  # the piecewise-linear fit's knots
     # Ablations: shorter outer schedules (seed report 2.3 ran the chapter's 301 steps).
     ablation_outer_steps: int = 3
@@ -311,7 +314,7 @@ PROFILES: dict[str, Profile] = {
         # Seed report 2.1: the chapter's 500 epochs, so that the models interpolate
         dd_ablations=DoubleDescentAblationSettings(epochs=500, eval_epochs=100, dropout_report_base=True),
         metalearn_afunc=MetalearnActivationSettings(outer_steps=301, ablation_outer_steps=301,
-                                                    hidden_outer_steps=301),
+                                                    hidden_outer_steps=301, meta_seeds=(0, 1, 2)),
         lottery=LotterySettings(rounds=tuple(range(100)), round_steps=1501, trials=(0, 1, 2), asymptote_steps=6000,
                                 asymptote_eval_every=250, ablation_rounds=tuple(range(100)), ablation_steps=1501),
         ssl=SSLSettings(epochs=200, eval_every=10, tsne_samples=4000, head_epochs=200, head_seeds=(0, 1, 2)),

@@ -435,7 +435,7 @@ def _afunc_result(final_curve):
 
 
 def test_afunc_chapter_measurements_gain_over_the_best_of_relu_elu_swish():
-    got = ma.afunc_chapter_measurements(_afunc_result(DIP))
+    got = ma.afunc_chapter_measurements([_afunc_result(DIP)])
     assert got["metalearn_afunc/gain_over_relu_elu_swish"] == [7.0, 2.0, 5.0]  # against 63, 64, 63
     assert ma.PAPER_GAIN == 5.0
     assert got["metalearn_afunc/beats_relu_elu_swish"] == [True, False, False]  # exactly 5 is not "more than 5"
@@ -444,11 +444,14 @@ def test_afunc_chapter_measurements_gain_over_the_best_of_relu_elu_swish():
     assert got["metalearn_afunc/n_extrema"] == [1]
     assert got["metalearn_afunc/non_monotonic"] == [True]
     assert ma.curve_extrema(DIP) == [(pytest.approx(0.0, abs=1e-12), "min")]
+    both = ma.afunc_chapter_measurements([_afunc_result(DIP), _afunc_result(ELU)])  # one run per meta seed
+    assert both["metalearn_afunc/n_extrema"] == [1, 0]
+    assert both["metalearn_afunc/learned_acc"][:3] == [70.0, 66.0, 68.0] and len(both["metalearn_afunc/learned_acc"]) == 6
 
 
 def test_a_monotone_curve_has_no_extrema_even_with_small_wiggles():
-    assert ma.afunc_chapter_measurements(_afunc_result(ELU))["metalearn_afunc/n_extrema"] == [0]
-    assert ma.afunc_chapter_measurements(_afunc_result(ELU))["metalearn_afunc/non_monotonic"] == [False]
+    assert ma.afunc_chapter_measurements([_afunc_result(ELU)])["metalearn_afunc/n_extrema"] == [0]
+    assert ma.afunc_chapter_measurements([_afunc_result(ELU)])["metalearn_afunc/non_monotonic"] == [False]
     wiggly = ELU + 0.4 * ma.EXTREMUM_RISE * np.sin(20 * X)  # turns smaller than EXTREMUM_RISE on the flat side
     assert ma.curve_extrema(wiggly) == []
     bump = ELU + 0.5 * np.exp(-(X + 3) ** 2)  # a bump on the flat side: a maximum, then a minimum
@@ -523,7 +526,7 @@ def _all_recorded_measurements() -> dict[str, list]:
     got = ma.lr_chapter_measurements(runs, GRID)
     for ablation in metalearn_lr.ABLATIONS:
         got.update(ma.lr_ablation_measurements(ablation, runs))
-    got.update(ma.afunc_chapter_measurements(_afunc_result(DIP)))
+    got.update(ma.afunc_chapter_measurements([_afunc_result(DIP)]))
     got.update(ma.afunc_ablation_measurements("mu", [_afunc_member("mu", v, [60.0 - 30 * (v == 1.0)] * 2)
                                                      for v in (0.4, 1.0)]))
     got.update(ma.afunc_ablation_measurements("hidden", [_afunc_member("hidden", h, [h / 10] * 2, graph_mb=h / 5)

@@ -23,6 +23,7 @@ def test_paper_profile_holds_the_authors_settings_with_three_seeds_or_more():
     assert (dd.epochs, dd.cnn_epochs, max(dd.mlp_widths), max(dd.cnn_channels)) == (500, 500, 300, 100)
     assert dd.mlp_widths == m1.profiles.PAPER_MLP_WIDTHS and dd.cnn_channels == m1.profiles.PAPER_CNN_CHANNELS
     assert paper.metalearn_afunc.outer_steps == paper.metalearn_afunc.ablation_outer_steps == 301
+    assert len(paper.metalearn_afunc.meta_seeds) >= 3
     assert paper.lottery.rounds == tuple(range(100)) and paper.lottery.round_steps == 1501
     assert paper.lottery.asymptote_steps == 6000 and paper.lottery.ablation_steps == 1501
     assert (paper.ssl.epochs, paper.ssl.eval_every, paper.ssl.head_epochs) == (200, 10, 200)
