@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# The checks a session with a GPU machine runs, from the repository root on that machine:
-#   1. the unit tests with CUDA as the default device (notebook runs left out);
-#   2. every notebook at the smoke profile on CUDA, six at a time (the CUDA path of every chapter);
-#   3. the notebooks named as arguments at the full profile on CUDA, one after another and timed,
-#      each within what is left of DEADLINE seconds (counted from the start).
+# What a session with a GPU machine runs, from the repository root on that machine:
+#   1. the unit tests with CUDA available (notebook runs left out);
+#   2. the record: the notebooks named as arguments at the paper profile on CUDA, PARALLEL at a
+#      time, the heaviest first, each within what is left of DEADLINE seconds, timed. A notebook
+#      stopped by the deadline keeps every computation it finished (each is stored at once) and
+#      its checkpoints, so the next session resumes it.
 # Notebooks run as plain Python scripts (their py:percent source, with the parameters cell set),
-# so the machine needs only the library's own dependencies; mnist1d and jupytext travel as wheels in .whl/.
-# Results land in results/<profile>/ as usual; logs, timings and a tarball of the results go to $OUT.
+# so the machine needs only the library's dependencies; mnist1d and jupytext travel as wheels in .whl/.
+# Logs, timings and a tarball of results/paper/ go to $OUT; unpack it here and commit what is complete.
 #
-#   OUT=/tmp/out DEADLINE=480 bash benchmarks/gpu_check.sh metalearn_afunc double_descent
+#   OUT=/tmp/out DEADLINE=480 PARALLEL=4 bash benchmarks/gpu_check.sh \
+#       metalearn_afunc_mu metalearn_afunc_hidden metalearn_afunc_noise lottery_perturbation lottery_lr \
+#       lottery_schedule lottery_init metalearn_afunc lottery
 set -u
 OUT=${OUT:?set OUT to a folder for the logs}
 DEADLINE=${DEADLINE:-480}
+PARALLEL=${PARALLEL:-4}
 start=$(date +%s)
-python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl || exit 1  # mnist1d, jupytext (imported by the tests)
+python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl || exit 1  # mnist1d, jupytext
 export PYTHONPATH=$PWD:/tmp/site PYTHONUNBUFFERED=1 MPLBACKEND=Agg MNIST1D_CACHE=/tmp/mnist1d_cache
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$OUT/device.txt"
 python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())' | tee -a "$OUT/device.txt"
@@ -21,24 +25,17 @@ python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.i
 timeout 120 python3 -m pytest -q -m "not notebooks" -p no:cacheprovider tests > "$OUT/tests.txt" 2>&1
 tail -5 "$OUT/tests.txt"
 
-run_notebook() {  # run_notebook PROFILE NAME: execute notebooks/NAME.py on CUDA at PROFILE
-  (cd notebooks && sed -e "s/^profile = \"quick\"/profile = \"$1\"/" -e 's/^device = "cpu"/device = "cuda"/' \
-    "$2.py" | python3 -)
+run_notebook() {  # run_notebook PROFILE NAME SECONDS: execute notebooks/NAME.py on CUDA at PROFILE
+  (cd notebooks && sed -e "s/^profile = \"quick\"/profile = \"$1\"/" -e 's/^device = "auto"/device = "cuda"/' \
+    "$2.py" | timeout "$3" python3 -)
 }
 export -f run_notebook
-
+export start DEADLINE
 mkdir -p /tmp/logs
-ls notebooks/*.py | xargs -n1 basename | sed 's/\.py$//' | xargs -P 6 -I{} bash -c \
-  's=$(date +%s); run_notebook smoke {} > /tmp/logs/smoke_{}.log 2>&1; echo "smoke {} rc=$? $(( $(date +%s) - s ))s"' \
+printf '%s\n' "$@" | xargs -P "$PARALLEL" -I{} bash -c \
+  'left=$(( DEADLINE - ($(date +%s) - start) )); s=$(date +%s);
+   if [ "$left" -lt 30 ]; then echo "paper {} skipped: deadline"; exit 0; fi
+   run_notebook paper {} "$left" > /tmp/logs/paper_{}.log 2>&1; echo "paper {} rc=$? $(( $(date +%s) - s ))s"' \
   | tee "$OUT/timings.txt"
-tail -n 5 /tmp/logs/smoke_*.log > "$OUT/smoke_logs.txt"
-
-for name in "$@"; do
-  left=$(( DEADLINE - ($(date +%s) - start) ))
-  if [ "$left" -lt 20 ]; then echo "full $name skipped: deadline" | tee -a "$OUT/timings.txt"; continue; fi
-  s=$(date +%s)
-  timeout "$left" bash -c "run_notebook full $name" > "/tmp/logs/full_$name.log" 2>&1
-  echo "full $name rc=$? $(( $(date +%s) - s ))s" | tee -a "$OUT/timings.txt"
-done
-tail -n 20 /tmp/logs/full_*.log > "$OUT/full_logs.txt" 2>/dev/null
-tar czf "$OUT/results.tgz" results/smoke results/full
+tail -n 20 /tmp/logs/paper_*.log > "$OUT/paper_logs.txt" 2>/dev/null
+tar czf "$OUT/results.tgz" results/paper .checkpoints 2>/dev/null || tar czf "$OUT/results.tgz" results/paper

@@ -265,6 +265,26 @@ def _timing_table(results: dict[str, dict]) -> list[str]:
     return lines + ["", f"Total compute: **{total / 3600:.2f} h**.", ""]
 
 
+def _not_yet_recorded(record: dict[str, dict]) -> list[str]:
+    """The notebooks still shown at the full profile, with their measured cost at the
+    paper's settings where ``tools/record_cost.py`` has measured it (``results/paper/costs.json``)."""
+    pending = sorted(n for n, d in record.items() if d.get("record_profile") != PAPER)
+    if not pending:
+        return []
+    path = results_dir(PAPER) / "costs.json"
+    costs = json.loads(path.read_text()) if path.exists() else {"notebooks": {}}
+    lines = ["## Not yet run at the paper's settings", "",
+             f"These {len(pending)} notebooks are shown at the one-hour `full` profile. "
+             + (f"Their cost at the paper's settings, measured by `tools/record_cost.py` on {costs['device']} "
+                f"({costs['threads']} thread, load average {costs['load_average_1min']}, {costs['measured']}):"
+                if costs["notebooks"] else "Their cost at the paper's settings is not measured yet."), ""]
+    for name in pending:
+        c = costs["notebooks"].get(name)
+        lines.append(f"- {_chapter(name)}" + (f": {c['seconds'] / 3600:.2f} CPU-hours per {c['per']} ({c['unit']})"
+                                               if c else ""))
+    return lines + [""]
+
+
 def status_page(record: dict[str, dict], build_results: dict[str, dict], build: str,
                 executions: dict[str, dict]) -> str:
     """Provenance and cost: the record's cost per notebook, each profile's budget against
@@ -273,6 +293,7 @@ def status_page(record: dict[str, dict], build_results: dict[str, dict], build: 
              "What each notebook of record cost to compute (its stored `compute_s`, summed over resumed attempts), "
              "where and at which commit. `make record` recomputes what no longer matches the code; "
              "`make record-status` shows a running record.", ""] + _timing_table(record)
+    lines += _not_yet_recorded(record)
     lines += ["## Speed budgets", "",
               "The wall time of the last `make execute` at each profile that computed its notebooks "
               "(`results/<profile>/execution.json`), on this book's 2-core CPU.", "",
