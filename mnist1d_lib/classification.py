@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .claims import Claim
 from .data import make_dataset, validation_indices
 from .models import MODELS, build_model
 from .profiles import ClassificationSettings
-from .scorecard import table1_claim_id
 from .train import TrainConfig, early_stopping, train_many
 from .transforms import SPATIAL_TRANSFORMS, transform_inputs
 
@@ -100,3 +100,99 @@ def claim_measurements(results: dict) -> dict[str, np.ndarray]:
     stopped = np.stack([early_stopping_test_acc(runs) for runs in results.values()])  # (runs, seeds)
     measured["classification/early_stopped_gain"] = (stopped - np.stack(list(final_test.values()))).mean(0)
     return measured
+
+
+# Claims --------------------------------------------------------------------------------------------------------
+# What the paper (or the seed report) says that this chapter measures; the cause of each
+# known miss (one of claims.CAUSE_KINDS, with a one-line reason: a "schedule" cause holds only
+# off the paper profile); and, for the differences page, why we believe a miss at the one-hour
+# full profile differs.
+
+def table1_claim_id(data_name: str, model: str) -> str:
+    """Claim id of a Table 1 test accuracy: data ``original`` or ``shuffled``."""
+    return f"classification/{'' if data_name == 'original' else data_name + '/'}{model}/test_acc"
+
+
+def _classification_claims() -> list[Claim]:
+    # Table 1: mean +- std over 3 runs; tolerance = twice the paper's std
+    table1 = {"logistic": (32, 1, 32, 1), "mlp": (68, 2, 68, 2), "cnn": (94, 2, 56, 2), "gru": (91, 2, 57, 2)}
+    claims = []
+    for model, (acc, std, acc_shuffled, std_shuffled) in table1.items():
+        claims.append(Claim(table1_claim_id("original", model), "classification",
+                            f"{model} test accuracy (%), final step (Table 1: {acc} ± {std}; tolerance 2 std)",
+                            float(acc), 2.0 * std, float(std)))
+        claims.append(Claim(table1_claim_id("shuffled", model), "classification",
+                            f"{model} test accuracy (%) on feature-shuffled data, final step "
+                            f"(Table 1: {acc_shuffled} ± {std_shuffled}; tolerance 2 std)",
+                            float(acc_shuffled), 2.0 * std_shuffled, float(std_shuffled)))
+    claims += [
+        Claim("classification/nonlinear_train_acc_100", "classification",
+              "MLP, CNN and GRU reach 100% train accuracy, on original and shuffled data (Sec. 3)", True),
+        Claim("classification/shuffle_drop_cnn_gru", "classification",
+              "feature shuffling costs CNN and GRU ~35 points of test accuracy (Table 1: mean of 38 and 34; "
+              "tolerance 5)", 36.0, 5.0),
+        Claim("classification/mlp_best_shuffled", "classification",
+              "on feature-shuffled data the MLP has the best test accuracy (Table 1)", True),
+        Claim("classification/early_stopped_gain", "classification",
+              "test accuracy gained (points, mean over models) by early stopping on a validation split "
+              "instead of the final step (ours)", None),
+    ]
+    return claims
+
+
+CLAIMS = _classification_claims()
+CAUSES = {
+    "classification/shuffled/gru/test_acc": (
+        "method", "Table 1 is not the authors' public notebook run, which gave 53.3, as we do"),
+    "classification/mlp/test_acc": (
+        "method", "Table 1 is not the authors' public notebook run (65.1 at step 6000), which ours matches"),
+    "classification/shuffled/mlp/test_acc": (
+        "method", "Table 1 is not the authors' public notebook run (66.0 at step 6000), which ours matches"),
+    "classification/nonlinear_train_acc_100": (
+        "genuine", "on shuffled data the CNN and GRU do not always reach 100 % train accuracy in 6000 steps"),
+}
+EXPLANATIONS = {
+    "classification/shuffled/gru/test_acc":
+        "The authors' own public-notebook run of the same code gave 53.3 at step 6000, below Table 1's 57 ± 2; "
+        "the chapter reads Table 1 as coming from other runs (selection or a different step count). Our "
+        "mini-batches are also shuffled epochs, not the notebook's fixed order.",
+    "classification/nonlinear_train_acc_100":
+        "The chapter notes that on feature-shuffled data the CNN and GRU do not always reach 100 % train accuracy "
+        "within 6000 steps, so the paper's statement holds for original data only; the claim needs 100 % for "
+        "every seed, model and dataset.",
+    "classification/logistic/test_acc":
+        "No explanation specific to logistic regression found in the chapter. Its general note: Table 1 seems to "
+        "come from runs other than the public notebook's (whose own run gave 31.5 against 32 ± 1), and our "
+        "mini-batches are shuffled epochs, not a fixed order.",
+    "classification/shuffled/logistic/test_acc":
+        "No explanation specific to logistic regression found in the chapter. Its general note: Table 1 seems to "
+        "come from runs other than the public notebook's (whose own run gave 31.5 against 32 ± 1), and our "
+        "mini-batches are shuffled epochs, not a fixed order.",
+    "classification/mlp/test_acc":
+        "The chapter cites the MLP as an entry where the authors' own notebook run (65.1 at step 6000) falls below "
+        "Table 1's 68 ± 2, and reads Table 1 as coming from other runs (selection or a different step count); our "
+        "batches are shuffled epochs, not a fixed order.",
+    "classification/shuffled/mlp/test_acc":
+        "The authors' own notebook run gave 66.0 at step 6000 against Table 1's 68 ± 2; the chapter reads Table 1 "
+        "as coming from other runs (selection or a different step count). Our mini-batches are shuffled epochs, "
+        "not a fixed order.",
+    "classification/cnn/test_acc":
+        "The authors' own notebook run gave 92.3 at step 6000 against Table 1's 94 ± 2; the chapter reads Table 1 "
+        "as coming from other runs (selection or a different step count). Our mini-batches are shuffled epochs, "
+        "not a fixed order.",
+    "classification/shuffled/cnn/test_acc":
+        "The authors' own notebook run gave 58.7 at step 6000 against Table 1's 56 ± 2, and the chapter reads "
+        "Table 1 as coming from other runs; it also notes the CNN does not always reach 100 % train accuracy on "
+        "shuffled data within 6000 steps.",
+    "classification/gru/test_acc":
+        "The authors' own notebook run gave 89.1 at step 6000 against Table 1's 91 ± 2; the chapter reads Table 1 "
+        "as coming from other runs (selection or a different step count). Our mini-batches are shuffled epochs, "
+        "not a fixed order.",
+    "classification/shuffle_drop_cnn_gru":
+        "No explanation specific to this gap found in the chapter. It rests on the CNN and GRU entries, which the "
+        "chapter reads as coming from runs other than the public notebook's (drops of 33.6 and 35.8); on "
+        "shuffled data these models may not reach 100 % train accuracy.",
+    "classification/mlp_best_shuffled":
+        "No explanation found in the chapter. Table 1's margin is 68 against 56 and 57; the authors' own notebook "
+        "run has 66.0 against 58.7 (CNN) and 53.3 (GRU), and the chapter reads Table 1 as coming from other runs.",
+}

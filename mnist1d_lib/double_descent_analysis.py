@@ -11,6 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .claims import Claim
 from .double_descent import ABLATIONS, REPORT_BASE, ablation_computation
 from .notebook import record_measurements
 
@@ -143,3 +144,99 @@ def ablation_results(run, settings, ablation: str, device: str = "auto") -> tupl
     record_measurements(run, ablation_measurements(ablation, table))
     column = ABLATIONS[ablation][0]
     return table, seed_summary(table, [column] if isinstance(column, str) else list(column))
+
+
+# Claims --------------------------------------------------------------------------------------------------------
+# What the paper (or the seed report) says that this chapter measures; the cause of each
+# known miss (one of claims.CAUSE_KINDS, with a one-line reason: a "schedule" cause holds only
+# off the paper profile); and, for the differences page, why we believe a miss at the one-hour
+# full profile differs.
+
+def _double_descent_claims() -> list[Claim]:
+    noisy = "2-hidden-layer MLP, 15 % label noise"
+    return [
+        Claim("double_descent/mlp_noisy/peak_width", "double_descent",
+              f"{noisy}: hidden units at the test-error peak (Fig. 5: ~50; authors' notebook: 47-61; "
+              "tolerance 15, about one step of the width grid there)", 50.0, 15.0),
+        Claim("double_descent/mlp_noisy/peak_at_threshold", "double_descent",
+              f"{noisy}: the test-error peak lies at the interpolation threshold, the smallest width with "
+              "0 % train error, within one step of the width grid (Fig. 5)", True),
+        Claim("double_descent/mlp_noisy/peak_height", "double_descent",
+              f"{noisy}: height of the test-error peak above the classical minimum (points; ours)", None),
+        Claim("double_descent/mlp_clean/no_peak", "double_descent",
+              "2-hidden-layer MLP without label noise: no test-error peak, i.e. test error rises at most 2 points "
+              "above its classical minimum (Fig. 5)", True),
+        Claim("double_descent/cnn_noisy/peak_channels", "double_descent",
+              "CNN, 15 % label noise: channels at the test-error peak (authors' notebook: 18-20; tolerance 4, "
+              "two steps of the channel grid)", 18.0, 4.0),
+        Claim("double_descent/cnn_noisy/peak_at_threshold", "double_descent",
+              "CNN, 15 % label noise: the test-error peak lies at the interpolation threshold, within one step "
+              "of the channel grid (Fig. 5: the CNN behaves as the MLP)", True),
+        Claim("double_descent_depth/peak_at_2_layers", "double_descent_depth",
+              "MLP of fixed width, 15 % label noise: over 1-6 hidden layers the test error has a local peak at 2 "
+              "layers, above 1 and 3 (seed report 2.1.1)", True),
+        Claim("double_descent_depth/train_zero_from_2_layers", "double_descent_depth",
+              "train error is 0 for 2 or more hidden layers (seed report 2.1.1: 'dropping to zero when the number "
+              "of hidden layers reaches 2 or more')", True),
+        Claim("double_descent_label_noise/test_error_rises", "double_descent_label_noise",
+              "test error rises with the label-noise fraction, 0 to 0.5: Spearman correlation >= 0.9 (seed report "
+              "2.1.2; nearly true by construction, since noisy labels cost test accuracy)", True),
+        Claim("double_descent_label_noise/train_zero_up_to_15", "double_descent_label_noise",
+              "train error stays 0 up to 15 % label noise and is above 0 beyond it (seed report 2.1.2: 'the "
+              "training error remains zero until the label noise reaches 0.15. It then increases')", True),
+        Claim("double_descent_width/peak_height", "double_descent_width",
+              "3-hidden-layer MLP, 15 % label noise: height of the test-error peak over width (points; "
+              "seed report 2.1.3 says the curve has the shape of the depth curve)", None),
+        Claim("double_descent_dropout/no_dropout_best", "double_descent_dropout",
+              "dropout does not help: the lowest test error is at dropout 0 (seed report 2.1.4)", True),
+        Claim("double_descent_dropout/no_dropout_best_report_base", "double_descent_dropout",
+              "on the seed report's own model (its Table 1: 1 hidden layer of 10 units, clean labels) dropout "
+              "does not help: the lowest test error is at dropout 0 (seed report 2.1.4)", True),
+        Claim("double_descent_dropout_noise/best_dropout_at_max_noise", "double_descent_dropout_noise",
+              "the dropout rate with the lowest test error at the highest label-noise fraction (ours)", None),
+    ]
+
+
+CLAIMS = _double_descent_claims()
+CAUSES = {
+    "double_descent/cnn_noisy/peak_channels": ("schedule", "fewer CNN epochs move the threshold and the peak"),
+    "double_descent/cnn_noisy/peak_at_threshold": (
+        "genuine", "the CNN's test-error peak sits two grid steps below its threshold, on a nearly flat curve"),
+    "double_descent_depth/peak_at_2_layers": ("schedule", "the peak at 2 layers needs 150+ epochs"),
+    "double_descent_dropout/no_dropout_best": (
+        "method", "our base sits at the noisy interpolation threshold, where dropout helps; the seed report's "
+                  "base was 10 units, 1 layer"),
+}
+EXPLANATIONS = {
+    "double_descent/cnn_noisy/peak_channels":
+        "For time, the CNN trains 150 epochs (paper 500) over channels 2-30, then 40, 50, 60 (paper up to 100). "
+        "The chapter says fewer epochs fit less, moving the interpolation threshold and the peak to more channels, "
+        "so the position is not comparable with the paper's 18-20.",
+    "double_descent/cnn_noisy/peak_at_threshold":
+        "The shorter CNN schedule (150 epochs, channels up to 60) moves the threshold to more channels. At the "
+        "paper's own settings the peak does not sit at the threshold either: it lies below it by more than one "
+        "grid step (the chapter's table of the paper-settings run), where the CNN's test error is nearly flat "
+        "across the channels up to its threshold, so its highest point is not sharply placed. A seed with no "
+        "width at 0 % train error counts as a miss.",
+    "double_descent_dropout/no_dropout_best":
+        "The chapter expects regularisation could help here: the ablation's width (64) sits near the interpolation "
+        "threshold under 15 % label noise, where double descent peaks. The seed report states neither width, "
+        "schedule nor dropout placement; ours is dropout after each hidden ReLU, 150 epochs.",
+    "double_descent/mlp_noisy/peak_width":
+        "The full profile trains 400 epochs instead of 500 (the chapter says the noisy MLPs interpolate well "
+        "before either), and we locate the peak per seed, each with its own draw of noisy labels, where the paper "
+        "shows one run (peak ~50, notebook 47-61).",
+    "double_descent/mlp_noisy/peak_at_threshold":
+        "No explanation found in the chapter. It lists 400 epochs instead of 500 and a threshold and peak located "
+        "per seed, each seed with its own noisy labels, where the paper shows a single run.",
+    "double_descent/mlp_clean/no_peak":
+        "No explanation found in the chapter. Ours, like the authors' notebook (a deep copy of the data), trains "
+        "the clean curve on clean labels; our 'no peak' test allows test error to rise at most 2 points above its "
+        "classical minimum.",
+    "double_descent_depth/peak_at_2_layers":
+        "The seed report used one run and did not state its width or schedule; we use width 64, near the "
+        "two-layer interpolation threshold, 150 epochs (the chapter's 400 shortened) and several seeds.",
+    "double_descent_label_noise/test_error_rises":
+        "The seed report's width and schedule are not stated; ours are width 64 and 150 epochs, and 'rises' is "
+        "our per-seed Spearman correlation of at least 0.9 over noise levels 0 to 0.5.",
+}

@@ -69,7 +69,7 @@ results = run.compute("benchmark", settings, lambda: m1.classification.train_ben
 # ## Table 1, paper beside ours
 
 # %%
-table1 = {(d, m): m1.scorecard.CLAIMS_BY_ID[m1.scorecard.table1_claim_id(d, m)]
+table1 = {(d, m): m1.scorecard.CLAIMS_BY_ID[m1.classification.table1_claim_id(d, m)]
           for d in m1.classification.DATASETS for m in m1.models.MODELS}
 paper = {key: claim.paper for key, claim in table1.items()}
 table = m1.classification.summary_table(results, paper)

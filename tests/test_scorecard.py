@@ -37,9 +37,9 @@ def test_table_1_tolerance_is_twice_the_papers_std_and_our_mean_must_settle_insi
 
 
 def test_a_wilson_interval_for_yes_no_claims():
-    low, high = m1.scorecard.wilson_interval(3, 3)
+    low, high = m1.claims.wilson_interval(3, 3)
     assert 0.4 < low < 0.5 and high == 1.0
-    assert m1.scorecard.wilson_interval(0, 5)[0] == 0.0
+    assert m1.claims.wilson_interval(0, 5)[0] == 0.0
 
 
 def test_boolean_and_new_verdicts():
