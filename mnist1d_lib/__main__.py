@@ -16,7 +16,7 @@ import ast
 import re
 import sys
 
-from .paths import repo_root
+from .paths import repo_root, results_dir
 from .profiles import customised
 
 
@@ -66,7 +66,7 @@ def main(argv: list[str]) -> int:
                                parameters={"profile": args.profile, "device": args.device, "force": args.force,
                                            "seeds": args.seeds, "overrides": overrides},
                                cwd=str(repo_root() / "notebooks"), kernel_name="python3", progress_bar=False)
-    print(f"{args.notebook} at {profile.name}: results in results/{profile.folder}/, notebook {out}")
+    print(f"{args.notebook} at {profile.name}: results in {results_dir(profile.folder)}, notebook {out}")
     return 0
 
 

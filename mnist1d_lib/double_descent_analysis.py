@@ -143,7 +143,14 @@ def ablation_results(run, settings, ablation: str, device: str = "auto") -> tupl
     table = final_table(run.compute("sweep", key, computation))
     record_measurements(run, ablation_measurements(ablation, table))
     column = ABLATIONS[ablation][0]
-    return table, seed_summary(table, [column] if isinstance(column, str) else list(column))
+    main = table[table["width"] != REPORT_BASE["width"]] if ablation == "dropout" else table
+    return table, seed_summary(main, [column] if isinstance(column, str) else list(column))
+
+
+def report_base_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """The dropout ablation on the seed report's own model (``REPORT_BASE``): mean ± std
+    over seeds of train and test error per dropout rate (empty when it was not run)."""
+    return seed_summary(table[table["width"] == REPORT_BASE["width"]], ["dropout"])
 
 
 # Claims --------------------------------------------------------------------------------------------------------
