@@ -79,8 +79,6 @@ def record_banner(run: Run) -> str:
 def verdicts(run: Run, section: str):
     """This run's verdicts of ``section`` as a table for the web: verdict badge first, the
     claim in words, the paper's value, ours (mean ± std), the 95 % interval, seeds."""
-    from IPython.display import HTML
-
     from .report import badge
     from .scorecard import scorecard_rows
 
@@ -92,14 +90,13 @@ def verdicts(run: Run, section: str):
         f"<td>{r['reproduced']}{' ± ' + r['spread'] if r['spread'] else ''}</td><td>{r['interval']}</td>"
         f"<td>{r['n_seeds']}</td><td><small>{r['cause']}{': ' + r['reason'] if r['reason'] else ''}</small></td></tr>"
         for r in rows)
-    return HTML("<table class='verdicts'><thead><tr><th>verdict</th><th>claim</th><th>paper</th><th>ours</th>"
-                f"<th>95 % interval</th><th>seeds</th><th>cause</th></tr></thead><tbody>{cells}</tbody></table>")
+    return _rich("HTML", "<table class='verdicts'><thead><tr><th>verdict</th><th>claim</th><th>paper</th><th>ours</th>"
+                 f"<th>95 % interval</th><th>seeds</th><th>cause</th></tr></thead><tbody>{cells}</tbody></table>",
+                 pd.DataFrame(rows, columns=["verdict", "claim_id", "paper", "reproduced", "spread", "interval"]))
 
 
 def findings(run: Run, section: str):
     """The chapter's findings in sentences, with this run's numbers (Markdown)."""
-    from IPython.display import Markdown
-
     from .scorecard import scorecard_rows
 
     rows = [r for r in scorecard_rows({"this run": {"metrics": run.metrics}}, run.profile)
@@ -120,7 +117,18 @@ def findings(run: Run, section: str):
             rec = record.get(r["claim_id"], {})
             lines.append(f"| `{r['claim_id']}` | {rec.get('verdict', 'not run')}, {rec.get('n_seeds', 0)}, "
                          f"{rec.get('interval', '')} | {r['verdict']}, {r['n_seeds']}, {r['interval']} |")
-    return Markdown("\n".join(lines))
+    text = "\n".join(lines)
+    return _rich("Markdown", text, text)
+
+
+def _rich(kind: str, text: str, plain):
+    """IPython's ``HTML`` or ``Markdown`` of ``text`` in a notebook; ``plain`` where IPython
+    is not installed (a chapter run as a script from an installed wheel)."""
+    try:
+        from IPython import display
+    except ImportError:
+        return plain
+    return getattr(display, kind)(text)
 
 
 def _note(text: str) -> None:
