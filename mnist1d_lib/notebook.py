@@ -84,14 +84,18 @@ def verdicts(run: Run, section: str):
 
     rows = [r for r in scorecard_rows({"this run": {"metrics": run.metrics}}, run.profile)
             if r["section"] == section and r["verdict"] != "not run"]
+    wrap = "style='white-space:normal;vertical-align:top'"
     cells = "".join(
-        f"<tr><td>{badge(r['verdict'])}</td><td><code>{r['claim_id'].split('/', 1)[1]}</code><br>"
-        f"<small>{r['description']}</small></td><td>{r['paper']}</td>"
-        f"<td>{r['reproduced']}{' ± ' + r['spread'] if r['spread'] else ''}</td><td>{r['interval']}</td>"
-        f"<td>{r['n_seeds']}</td><td><small>{r['cause']}{': ' + r['reason'] if r['reason'] else ''}</small></td></tr>"
+        f"<tr><td {wrap}>{badge(r['verdict'])}</td><td {wrap}><code>{r['claim_id'].split('/', 1)[1]}</code><br>"
+        f"<small>{r['description']}</small>"
+        + (f"<br><small><i>{r['cause']}: {r['reason']}</i></small>" if r["cause"] else "") + "</td>"
+        f"<td {wrap}>{r['paper']}</td><td {wrap}>{r['reproduced']}{' ± ' + r['spread'] if r['spread'] else ''}"
+        f"<br><small>{r['n_seeds']} seeds{'; ' + r['interval'] if r['interval'] else ''}</small></td></tr>"
         for r in rows)
-    return _rich("HTML", "<table class='verdicts'><thead><tr><th>verdict</th><th>claim</th><th>paper</th><th>ours</th>"
-                 f"<th>95 % interval</th><th>seeds</th><th>cause</th></tr></thead><tbody>{cells}</tbody></table>",
+    return _rich("HTML", "<table class='verdicts' style='width:100%;table-layout:fixed'><colgroup><col style='width:17%'>"
+                 "<col style='width:55%'><col style='width:10%'><col style='width:18%'></colgroup><thead><tr>"
+                 "<th>verdict</th><th>claim</th><th>paper</th><th>ours (seeds; 95 % interval)</th></tr></thead>"
+                 f"<tbody>{cells}</tbody></table>",
                  pd.DataFrame(rows, columns=["verdict", "claim_id", "paper", "reproduced", "spread", "interval"]))
 
 
@@ -168,9 +172,22 @@ def record_measurements(run: Run, measurements: dict[str, list]) -> pd.DataFrame
 
 def best_and_worst(summary: pd.DataFrame) -> pd.DataFrame:
     """The settings with the lowest and the highest mean test error of a
-    ``double_descent_analysis.seed_summary`` table."""
+    ``double_descent_analysis.seed_summary`` table (compact, for the web)."""
     rows = summary.loc[[summary["test_err_mean"].idxmin(), summary["test_err_mean"].idxmax()]]
-    return rows.set_index(pd.Index(["lowest test error", "highest test error"])).round(2)
+    return compact(rows.set_index(pd.Index(["lowest test error", "highest test error"])))
+
+
+def compact(table: pd.DataFrame) -> pd.DataFrame:
+    """A table narrow enough for the book's column: each ``<x>_mean``/``<x>_std`` pair as
+    one "mean ± std" column ``x``, numbers to 3 significant digits, headers without underscores."""
+    out = table.copy()
+    for mean in [c for c in out.columns if str(c).endswith("_mean")]:
+        base, std = str(mean)[:-5], f"{str(mean)[:-5]}_std"
+        if std in out.columns:
+            out[base] = [f"{m:.3g} ± {s:.2g}" if s == s else f"{m:.3g}" for m, s in zip(out[mean], out[std])]
+            out = out.drop(columns=[mean, std])
+    out = out.apply(lambda col: col.map(lambda v: f"{v:.3g}" if isinstance(v, float) else v))
+    return out.rename(columns=lambda c: str(c).replace("_", " "))
 
 
 def schedule_differences(run: Run, section: str, fields: list[str]) -> pd.DataFrame:

@@ -160,7 +160,8 @@ def summary_snippet(record: list[dict], notebooks_of_record: dict[str, str], not
               f"- Every miss, grouped by cause: {{doc}}`{DIFFERENCES}`.", "",
               "### Verdicts per chapter", ""]
     verdicts = [v for v in VERDICTS if v != "not run"]
-    lines += ["| chapter (with its ablations) | recorded at | " + " | ".join(badge(v) for v in verdicts) + " |",
+    lines += ["Columns: " + ", ".join(f"{BADGES[v][0]} {v}" for v in verdicts) + ".", "",
+              "| chapter (with its ablations) | recorded at | " + " | ".join(BADGES[v][0] for v in verdicts) + " |",
               "|---" * (len(verdicts) + 2) + "|"]
     chapters = {}
     for r in record:
@@ -199,13 +200,15 @@ def scorecard_page(record: list[dict]) -> str:
     ]
     for section in dict.fromkeys(r["section"] for r in record):
         lines += [f"## {section}", "", f"Chapter: {_chapter(section)}", "",
-                  "| verdict | claim | paper | ours | interval | seeds | at | full |", "|---|---|---|---|---|---|---|---|"]
+                  "| verdict | claim | paper | ours |", "|---|---|---|---|"]
         for r in (r for r in record if r["section"] == section):
             claim = r["claim_id"].removeprefix(f"{section}/")
             flag = " ⚠" if r["full_verdict"] and r["full_verdict"] != r["verdict"] else ""
+            detail = "; ".join(x for x in (f"{r['n_seeds']} seeds" if r["n_seeds"] else "", r["interval"],
+                                           f"at `{r['record_profile']}`" if r["record_profile"] else "",
+                                           f"full: {r['full_verdict']}{flag}" if r["full_verdict"] else "") if x)
             lines.append(f"| {badge(r['verdict'])} | **`{claim}`**: {_cell(r['description'])} | {r['paper']} | "
-                         f"{_ours(r)} | {r['interval']} | {r['n_seeds'] or ''} | {r['record_profile']} | "
-                         f"{r['full_verdict']}{flag} |")
+                         f"{_ours(r)}<br><small>{_cell(detail)}</small> |")
         lines.append("")
     return "\n".join(lines)
 

@@ -62,7 +62,7 @@ m1.notebook.settings_table(settings)
 
 # %%
 members, table = ma.afunc_ablation_results(run, settings, "hidden", device)
-table.round(2)
+m1.notebook.compact(table)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-metalearn_afunc_hidden", "caption": "Test accuracy (mean ± std over fresh seeds) against the hidden size, and each size's final learned activation."}}
 fig = m1.plotting.afunc_ablation_figure(members, ma.afunc_setting("hidden"), m1.metalearn_afunc.ABLATIONS["hidden"][1],

@@ -34,7 +34,7 @@ WIDE_TABLES = ("return [...document.querySelectorAll('main table')].filter(t => 
                "t.parentElement.clientWidth + 1)).map(t => (t.innerText || '').slice(0, 60));")
 NO_ALT = ("return [...document.querySelectorAll('main img')].filter(i => !i.alt || /^[0-9a-f]{16,}/.test(i.alt))"
           ".map(i => i.src);")
-RECORD_BANNER = ("Results of record", "Not yet run at the paper's settings")
+RECORD_BANNER = ("Results of record", "Not yet run at the paper")  # (Sphinx curls the apostrophe)
 PROBLEM_TEXT = re.compile(r"Traceback \(most recent call last\)|\b[A-Z]\w*(?:Warning|Error): ")
 DICT_OUTPUT = re.compile(r"^\s*\{\s*['\"]")  # a printed dict: {'key': ...
 BROKEN_IMAGES = "return [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src);"
