@@ -76,9 +76,13 @@ record:
 record-status:
 	$(PYTHON) tools/record_status.py
 
+# RUN=<folder under _build/executed/>: show a reader's run (e.g. RUN=runs/paper-436cdf91, as
+# `python -m mnist1d_lib run` prints) in place of those chapters; each says it is not the record.
+RUN ?=
 book: execute
 	rm -rf book/executed && mkdir -p book/executed
 	cp $(EXECUTED) book/executed/
+	$(if $(RUN),cp _build/executed/$(RUN)/*.ipynb book/executed/)
 	$(BIN)/jupyter-book build . --path-output $(BOOK_DIR) -W -n --keep-going
 	@echo "book: $(BOOK_DIR)/_build/html/index.html"
 
