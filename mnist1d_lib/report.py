@@ -254,7 +254,11 @@ def differences_page(record: list[dict]) -> str:
 def _timing_table(results: dict[str, dict]) -> list[str]:
     """Per notebook: its profile of record, compute time, device and commit (the device
     named once above the table when all share it)."""
-    devices = {doc.get("device", "") for doc in results.values()}
+    def device(doc: dict) -> str:  # where its outputs were computed (the document's own: where it last rendered)
+        found = sorted({o.get("device") for o in doc.get("outputs", {}).values() if o.get("device")})
+        return ", ".join(found) or doc.get("device", "")
+
+    devices = {device(doc) for doc in results.values()}
     lines = [f"All on {next(iter(devices))}.", ""] if len(devices) == 1 else []
     head = "| notebook | profile | compute | wall | git commit |" + (" device |" if len(devices) > 1 else "")
     lines += [head, "|---" * (head.count("|") - 1) + "|"]
@@ -263,7 +267,7 @@ def _timing_table(results: dict[str, dict]) -> list[str]:
         cost = f"{seconds / 3600:.2f} h" if seconds >= 3600 else f"{seconds / 60:.1f} min"
         row = (f"| {_chapter(name)} | {doc.get('record_profile', doc.get('profile', ''))} | {cost} | "
                f"{doc.get('runtime_s', 0) / 60:.1f} min | `{doc.get('provenance', {}).get('git_commit', '')}` |")
-        lines.append(row + (f" {_cell(doc.get('device', ''))} |" if len(devices) > 1 else ""))
+        lines.append(row + (f" {_cell(device(doc))} |" if len(devices) > 1 else ""))
     total = sum(doc.get("compute_s", 0) for doc in results.values())
     return lines + ["", f"Total compute: **{total / 3600:.2f} h**.", ""]
 

@@ -245,7 +245,8 @@ EXECUTION_FILE = "execution.json"  # the last `make execute` (see report.record_
 
 def load_results(profile: str) -> dict[str, dict]:
     """All completed notebook results of a profile, by notebook name (a notebook stopped
-    half-way has written only some outputs: it is left out)."""
+    half-way has written only some outputs: it is left out; other files, such as the
+    measured costs, are not notebooks)."""
     folder = results_dir(get_profile(profile).name)
     docs = {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json")) if p.name != EXECUTION_FILE}
-    return {name: doc for name, doc in docs.items() if doc.get("complete", True)}
+    return {name: doc for name, doc in docs.items() if "notebook" in doc and doc.get("complete", True)}

@@ -27,7 +27,7 @@ def main() -> None:
             line = f"done     {minutes(doc['compute_s']):>10}  on {doc['device']}"
         elif running.exists():
             stored = ", ".join(doc["outputs"]) if doc else "nothing yet"
-            line = f"running  {minutes(now - running.stat().st_ctime):>10}  stored: {stored}"
+            line = f"running  {'':>10}  last cell {minutes(now - running.stat().st_mtime)} ago; stored: {stored}"
         else:
             waiting += 1
             line = f"waiting  {'':>10}  (full profile: {minutes(recorded_seconds(name, 'full'))})"
