@@ -18,3 +18,10 @@ def pooling_final_acc() -> dict[int, dict[str, float]]:
     """The authors' single run per cell of the pooling notebook: {size: {method: test accuracy %}}."""
     table = authors()["pooling"]["final_test_acc"]
     return {int(size): {method: table[method][size] for method in table} for size in next(iter(table.values()))}
+
+
+def double_descent_test_error(curve: str) -> dict[int, float]:
+    """The authors' single run of a double-descent curve (``mlp_clean``, ``mlp_noisy`` or
+    ``cnn_noisy``): {width or channels: final test error %}, from their notebook's deep-copy version."""
+    table = authors()["double_descent"]["deepcopy_version_9129ceb9"][f"{curve}_test_error"]
+    return {int(width): float(err) for width, err in table.items()}
