@@ -55,7 +55,7 @@ def test_compute_seconds_add_up_over_attempts(tmp_path, monkeypatch):
     monkeypatch.setenv("MNIST1D_CHECKPOINTS", str(tmp_path))
     folder = tmp_path / "key"
     folder.mkdir()
-    start = time.time() - 1000
+    start = float(int(time.time()) - 1000)  # a whole second: the file name keeps 3 decimals
     (folder / f"attempt-{start:.3f}").touch()  # an earlier attempt, stopped 100 s after its start
     save = folder / "00001-fit_stacked.pt"
     save.touch()
