@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -43,30 +42,14 @@ def classification_loop(make_model, data, steps: int, seed: int, eval_every: int
             kept.append(copy.deepcopy(model))
 
 
-def double_descent_loop(member: m1.double_descent.Member, data: m1.data.Dataset, epochs: int) -> float:
-    """The authors' notebook: train one model for ``epochs`` epochs; returns its test error (%)."""
+def double_descent_loop(member: m1.double_descent.Member, data: m1.data.Dataset, epochs: int) -> None:
+    """The authors' double-descent notebook: one model at a time (their ``nn.Sequential`` MLP,
+    or the CNN of ``member.width`` channels), SGD lr 0.01 momentum 0.9, a shuffling
+    ``DataLoader`` of batch 100, for ``epochs`` epochs."""
     torch.manual_seed(member.seed)
     n = member.width
-    model = nn.Sequential(nn.Linear(40, n), nn.ReLU(), nn.Linear(n, n), nn.ReLU(), nn.Linear(n, 10))
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    x = torch.tensor(data.x, dtype=torch.float32)
-    y = torch.tensor(member.labels(data.y))
-    loader = DataLoader(TensorDataset(x, y), batch_size=100, shuffle=True)
-    for _ in range(epochs):
-        for xb, yb in loader:
-            optimizer.zero_grad()
-            nn.functional.cross_entropy(model(xb), yb).backward()
-            optimizer.step()
-    with torch.no_grad():
-        pred = model(torch.tensor(data.x_test, dtype=torch.float32)).argmax(1).numpy()
-    return 100.0 * float(np.mean(pred != data.y_test))
-
-
-
-def double_descent_cnn_loop(member, data, epochs: int) -> None:
-    """The same loop for one CNN of ``member.width`` channels (their ConvBase, as ``models.CNN``)."""
-    torch.manual_seed(member.seed)
-    model = member.build()
+    model = (nn.Sequential(nn.Linear(40, n), nn.ReLU(), nn.Linear(n, n), nn.ReLU(), nn.Linear(n, 10))
+             if member.architecture == "mlp" else member.build())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     x = torch.tensor(data.x, dtype=torch.float32)
     y = torch.tensor(member.labels(data.y))

@@ -70,10 +70,10 @@ def workloads(quick: bool, device: str):
     epochs = 1 if quick else 5
     members = m1.double_descent.chapter_members(replace(dd, seeds=(0, 1, 2)))
     schedule = m1.double_descent.sweep_config(epochs, epochs, dd.n_train)
-    for arch, loop in (("mlp", authors.double_descent_loop), ("cnn", authors.double_descent_cnn_loop)):
+    for arch in ("mlp", "cnn"):
         group = members[arch] if not quick else members[arch][::8]
         out.append((f"double descent {arch} sweep, {len(group)} models x {epochs} epochs",
-                    lambda group=group, loop=loop: [loop(m, dd_data, epochs) for m in group],
+                    lambda group=group: [authors.double_descent_loop(m, dd_data, epochs) for m in group],
                     lambda group=group: m1.double_descent.train_sweep(group, dd_data, schedule, device, False)))
     afunc = m1.profiles.get_profile("paper").metalearn_afunc
     config = m1.metalearn_afunc.base_config(afunc, outer_steps=1)

@@ -80,10 +80,8 @@ def verdicts(run: Run, section: str):
     """This run's verdicts of ``section`` as a table for the web: verdict badge first, the
     claim in words, the paper's value, ours (mean ± std), the 95 % interval, seeds."""
     from .report import badge
-    from .scorecard import scorecard_rows
 
-    rows = [r for r in scorecard_rows({"this run": {"metrics": run.metrics}}, run.profile)
-            if r["section"] == section and r["verdict"] != "not run"]
+    rows = _section_rows(run, section)
     wrap = "style='white-space:normal;vertical-align:top'"
     cells = "".join(
         f"<tr><td {wrap}>{badge(r['verdict'])}</td><td {wrap}><code>{r['claim_id'].split('/', 1)[1]}</code><br>"
@@ -99,12 +97,17 @@ def verdicts(run: Run, section: str):
                  pd.DataFrame(rows, columns=["verdict", "claim_id", "paper", "reproduced", "spread", "interval"]))
 
 
-def findings(run: Run, section: str):
-    """The chapter's findings in sentences, with this run's numbers (Markdown)."""
+def _section_rows(run: Run, section: str) -> list[dict]:
+    """Scorecard rows of this run's measurements of ``section`` (claims it did not measure left out)."""
     from .scorecard import scorecard_rows
 
-    rows = [r for r in scorecard_rows({"this run": {"metrics": run.metrics}}, run.profile)
+    return [r for r in scorecard_rows({"this run": {"metrics": run.metrics}}, run.profile)
             if r["section"] == section and r["verdict"] != "not run"]
+
+
+def findings(run: Run, section: str):
+    """The chapter's findings in sentences, with this run's numbers (Markdown)."""
+    rows = _section_rows(run, section)
     lines = [f"At the `{run.profile}` profile:", ""]
     for r in rows:
         ours = f"{r['reproduced']}{' ± ' + r['spread'] if r['spread'] else ''}"

@@ -148,21 +148,7 @@ class Run:
         checkpoint under ``.checkpoints/<cache key>/``, and rerunning after a stop
         resumes from there.
         """
-        cache_key, reached = self.cache_key(config, fn)
-        stored = self.stored.get("outputs", {}).get(key)
-        if stored and not self.force and (stored["cache_key"] == cache_key or self.stored_only):
-            if stored["cache_key"] != cache_key:
-                self.stale[key] = stored
-            self.outputs[key] = stored
-            return stored["value"]
-        value, seconds = _resumable_call((cache_key, self.force, fn))
-        self.outputs[key] = {"cache_key": cache_key, "compute_s": seconds, "value": value,
-                             "config": to_jsonable(config), "reached": reached,
-                             "device": device_description(self.device), "git_commit": git_commit()}
-        self.computed = True
-        self._write(complete=False)
-        checkpoints.discard(cache_key)
-        return value
+        return self.compute_many({key: (config, fn)})[key]
 
     def compute_many(self, computations: dict[str, tuple[Any, Callable[[], Any]]]) -> dict[str, Any]:
         """``{key: compute(key, config, fn)}`` for ``computations`` = ``{key: (config, fn)}``,
