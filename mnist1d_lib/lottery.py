@@ -11,6 +11,8 @@ their masks, and the dense network is round 0 (sparsity 0).
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -177,21 +179,34 @@ def rearranged(data: Dataset) -> dict[str, Dataset]:
             for name, fn in REARRANGEMENTS.items()}
 
 
-def asymptote_members(masks: list[torch.Tensor], members: list[tuple[str, int]], trials, variants) -> list[RetrainMember]:
-    """The authors' asymptote runs for every trial: dense, ticket (magnitude mask) and
-    random (random mask) networks from the trial's original initial weights on every
-    data variant, and the same three from new initial weights (seed t + 1) on the
-    original data. ``masks``: one (members, P) tensor per layer, of the
-    search's ticket round."""
-    index = {m: k for k, m in enumerate(members)}
+def asymptote_members(ticket: tuple[torch.Tensor, ...], random: tuple[torch.Tensor, ...], trial: int,
+                      variants) -> list[RetrainMember]:
+    """The authors' asymptote runs of one trial: dense, ticket (magnitude mask) and random
+    (random mask) networks from the trial's original initial weights on every data
+    variant, and the same three from new initial weights (seed trial + 1) on the
+    original data. ``ticket``, ``random``: one (P,) bool mask per layer."""
+    nets = {"dense": None, "ticket": tuple(ticket), "random": tuple(random)}
     out = []
-    for t in trials:
-        nets = {"dense": None, "ticket": tuple(m[index["magnitude", t]] for m in masks),
-                "random": tuple(m[index["random", t]] for m in masks)}
-        for data in variants:
-            out += [RetrainMember(net, data, t, t, "original", mask) for net, mask in nets.items()]
-        out += [RetrainMember(net, "original", t, t + REINIT_SEED_OFFSET, "new", mask) for net, mask in nets.items()]
-    return out
+    for data in variants:
+        out += [RetrainMember(net, data, trial, trial, "original", mask) for net, mask in nets.items()]
+    return out + [RetrainMember(net, "original", trial, trial + REINIT_SEED_OFFSET, "new", mask)
+                  for net, mask in nets.items()]
+
+
+def pack_mask(mask: torch.Tensor) -> str:
+    """A (P,) bool mask as base64 text of its packed bits (compact in JSON)."""
+    return base64.b64encode(np.packbits(mask.numpy().astype(bool)).tobytes()).decode()
+
+
+def unpack_mask(text: str, size: int) -> torch.Tensor:
+    """The (size,) bool mask of ``pack_mask``."""
+    bits = np.unpackbits(np.frombuffer(base64.b64decode(text), dtype=np.uint8))[:size]
+    return torch.from_numpy(bits.astype(bool))
+
+
+def layer_sizes(hidden: int, length: int = 40) -> tuple[int, ...]:
+    """Parameters P (weight and bias) of each layer of the MLP length-hidden-hidden-10."""
+    return (hidden * length + hidden, hidden * hidden + hidden, 10 * hidden + 10)
 
 
 def first_layer_mask(masks: list[torch.Tensor], member: int, hidden: int, length: int = 40) -> np.ndarray:
@@ -224,40 +239,68 @@ def _search_summary(found: dict) -> dict:
             **{k: found[k].tolist() for k in ("train_loss", "train_acc", "test_loss", "test_acc", "layer_sparsity")}}
 
 
-def chapter_computation(settings, device: str):
-    """The chapter's computation for ``Run.compute``: (config, fn). ``fn`` searches
-    tickets on the paper's data, retrains the ticket round's masks on new data (seed
-    43) and its rearrangements, and tests the first-layer masks for a spatial prior.
+SEARCH_FIELDS = ("hidden", "lr", "rounds", "round_steps", "trials", "ticket_round", "adjacency_draws")
+ASYMPTOTE_FIELDS = ("hidden", "lr", "asymptote_steps", "asymptote_batch", "asymptote_eval_every")
 
-    Returns ``search`` (see ``_search_summary``), ``asymptotes`` (one row per retrained
-    network: net, data, trial, init, test_acc curve over ``step``), ``step`` and
-    ``spatial`` (per search member: its first-layer mask as rows of '0'/'1', the
-    fraction of units keeping each input, and both adjacency tests).
+
+def search_computation(settings, device: str):
+    """The chapter's ticket search for ``Run.compute``: (config, fn). ``fn`` searches
+    tickets on the paper's data (every criterion and trial in one stack) and tests the
+    ticket round's first-layer masks for a spatial prior.
+
+    Returns ``search`` (see ``_search_summary``), ``ticket_index``, ``ticket_masks`` (per
+    search member: the ticket round's mask of each layer, ``pack_mask`` text) and
+    ``spatial`` (per member: its first-layer mask as rows of '0'/'1', the fraction of
+    units keeping each input, and both adjacency tests).
     """
     schedule = tuple(PAPER_SPARSITY[r] for r in settings.rounds)
     ticket = settings.rounds.index(settings.ticket_round)
-    config = {"settings": settings, "schedule": schedule, "ticket_index": ticket}
+    config = {"settings": {f: getattr(settings, f) for f in SEARCH_FIELDS}, "schedule": schedule,
+              "ticket_index": ticket}
 
     def compute():
         found = search(make_dataset(), search_config(settings, schedule, settings.round_steps, keep_rounds=(ticket,)),
                        device)
         masks = found["masks"][ticket]
-        variants = rearranged(make_dataset(seed=NEW_DATA_SEED))
-        members = asymptote_members(masks, found["members"], settings.trials, variants)
-        retrain_config = TrainConfig(steps=settings.asymptote_steps, batch_size=settings.asymptote_batch, lr=settings.lr,
-                                     eval_every=settings.asymptote_eval_every)
-        history = retrain(members, variants, retrain_config, settings.hidden, device)
-        asymptotes = [{"net": m.net, "data": m.data, "trial": m.trial, "init": m.init,
-                       "test_acc": history["test_acc"][k].tolist(), "train_acc": history["train_acc"][k].tolist()}
-                      for k, m in enumerate(members)]
         spatial = []
         for k, (criterion, trial) in enumerate(found["members"]):
             mask = first_layer_mask(masks, k, settings.hidden)
             spatial.append({"criterion": criterion, "trial": trial, "mask": mask_rows(mask),
                             "input_kept": mask.mean(0).tolist(),
                             **spatial_prior(mask, settings.adjacency_draws, seed=k)})
-        return {"search": _search_summary(found), "ticket_index": ticket, "asymptotes": asymptotes,
-                "step": history["step"].tolist(), "spatial": spatial}
+        return {"search": _search_summary(found), "ticket_index": ticket,
+                "ticket_masks": [[pack_mask(layer[k]) for layer in masks] for k in range(len(found["members"]))],
+                "spatial": spatial}
+
+    return config, compute
+
+
+def asymptote_computation(settings, searched: dict, trial: int, device: str):
+    """One trial's asymptote runs for ``Run.compute``: (config, fn). ``fn`` retrains the
+    trial's ticket and random masks of ``searched`` (a ``search_computation`` result)
+    and the dense network on new data (seed 43) and its rearrangements, and from new
+    initial weights (``asymptote_members``), all in one stack.
+
+    Returns ``step`` (E,) and ``asymptotes``: one row per network (net, data, trial,
+    init, test_acc and train_acc curves over ``step``, in %).
+    """
+    members = list(zip(searched["search"]["criterion"], searched["search"]["trial"]))
+    masks = {criterion: searched["ticket_masks"][members.index((criterion, trial))] for criterion in CRITERIA}
+    digest = hashlib.sha256("".join(masks["magnitude"] + masks["random"]).encode()).hexdigest()[:16]
+    config = {"settings": {f: getattr(settings, f) for f in ASYMPTOTE_FIELDS}, "trial": trial, "masks": digest}
+
+    def compute():
+        unpacked = {c: tuple(unpack_mask(text, size) for text, size in zip(masks[c], layer_sizes(settings.hidden)))
+                    for c in CRITERIA}
+        variants = rearranged(make_dataset(seed=NEW_DATA_SEED))
+        nets = asymptote_members(unpacked["magnitude"], unpacked["random"], trial, variants)
+        retrain_config = TrainConfig(steps=settings.asymptote_steps, batch_size=settings.asymptote_batch, lr=settings.lr,
+                                     eval_every=settings.asymptote_eval_every)
+        history = retrain(nets, variants, retrain_config, settings.hidden, device, desc=f"asymptotes, trial {trial}")
+        return {"step": history["step"].tolist(),
+                "asymptotes": [{"net": m.net, "data": m.data, "trial": m.trial, "init": m.init,
+                                "test_acc": history["test_acc"][k].tolist(),
+                                "train_acc": history["train_acc"][k].tolist()} for k, m in enumerate(nets)]}
 
     return config, compute
 
@@ -310,14 +353,18 @@ def ablation_groups(settings, ablation: str) -> list[tuple[str, Dataset, SearchC
     raise ValueError(f"ablation={ablation!r}: choose one of {', '.join(ABLATIONS)}")
 
 
-def ablation_computation(settings, ablation: str, device: str):
-    """An ablation's computation for ``Run.compute``: (config, fn); ``fn`` returns one
-    ``_search_summary`` per group, with its ``value``."""
-    groups = ablation_groups(settings, ablation)
-    config = {"settings": settings, "ablation": ablation}
-
+def _group_computation(ablation: str, value: str, data: Dataset, config: SearchConfig, device: str):
     def compute():
-        return [{"value": value, **_search_summary(search(data, cfg, device, desc=f"{ablation}: {value}"))}
-                for value, data, cfg in groups]
+        return {"value": value, **_search_summary(search(data, config, device, desc=f"{ablation}: {value}"))}
+    return compute
 
-    return config, compute
+
+def ablation_computations(settings, ablation: str, device: str) -> dict[str, tuple[dict, object]]:
+    """An ablation's computations for ``Run.compute_many``: ``{"<ablation>: <value>": (config,
+    fn)}``, one per group, so that each group is stored (and resumable across sessions)
+    on its own; ``fn`` returns the group's ``_search_summary`` with its ``value``."""
+    perturbations = {"input_noise": settings.input_noise, "label_noise": settings.label_noise, "crop": settings.crop}
+    return {f"{ablation}: {value}": ({"search": cfg, "ablation": ablation, "value": value,
+                                      **(perturbations if ablation == "perturbation" else {})},
+                                     _group_computation(ablation, value, data, cfg, device))
+            for value, data, cfg in ablation_groups(settings, ablation)}

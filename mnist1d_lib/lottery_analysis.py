@@ -122,9 +122,14 @@ def chapter_measurements(result: dict) -> dict[str, list]:
 
 
 def chapter_results(run, settings, device: str) -> dict:
-    """Search, retrain and test (or load) the chapter in ``run`` and record its measurements."""
-    config, compute = lottery.chapter_computation(settings, device)
-    result = run.compute("chapter", config, compute)
+    """Search tickets, retrain each trial's masks (or load either from ``run``) and record
+    the chapter's measurements. Returns ``search``, ``ticket_index`` and ``spatial`` (see
+    ``lottery.search_computation``), ``step`` and every trial's ``asymptotes``."""
+    searched = run.compute("search", *lottery.search_computation(settings, device))
+    retrained = run.compute_many({f"asymptotes, trial {t}": lottery.asymptote_computation(settings, searched, t, device)
+                                  for t in settings.trials}).values()
+    result = {key: searched[key] for key in ("search", "ticket_index", "spatial")}
+    result.update(step=next(iter(retrained))["step"], asymptotes=[a for r in retrained for a in r["asymptotes"]])
     record_measurements(run, chapter_measurements(result))
     return result
 
@@ -165,8 +170,7 @@ def slug(value: str) -> str:
 def ablation_results(run, settings, ablation: str, device: str) -> tuple[list[dict], pd.DataFrame]:
     """Search (or load) every group of an ablation in ``run``, record its measurements,
     and return the groups and their table."""
-    config, compute = lottery.ablation_computation(settings, ablation, device)
-    groups = run.compute(ablation, config, compute)
+    groups = list(run.compute_many(lottery.ablation_computations(settings, ablation, device)).values())
     record_measurements(run, ablation_measurements(ablation, groups))
     return groups, ablation_table(groups, lottery.ABLATIONS[ablation])
 

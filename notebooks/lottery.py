@@ -69,7 +69,7 @@ m1.notebook.settings_table(settings)
 # the new data.
 
 # %%
-result = run.compute("chapter", *m1.lottery.chapter_computation(settings, device))
+result = la.chapter_results(run, settings, device)
 search = result["search"]
 sparsity = search["sparsity"]
 la.search_table(search).pivot_table(index="sparsity", columns="criterion", values="test_acc").round(1)
@@ -123,7 +123,6 @@ la.spatial_table(result)
 # ## Verdicts
 
 # %%
-m1.notebook.record_measurements(run, la.chapter_measurements(result))
 m1.notebook.verdicts(run, "lottery")
 
 # %% [markdown]

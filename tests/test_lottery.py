@@ -205,7 +205,11 @@ def test_rearrangements_match_the_authors(small_data):
 
 def test_retrain_gives_each_member_its_own_data(small_data, found):
     variants = lottery.rearranged(small_data)
-    members = lottery.asymptote_members(found["masks"][2], found["members"], (0, 1), variants)
+    masks = found["masks"][2]
+    members = []
+    for t in (0, 1):
+        ticket, random = (tuple(m[found["members"].index((c, t))] for m in masks) for c in ("magnitude", "random"))
+        members += lottery.asymptote_members(ticket, random, t, variants)
     assert len(members) == 2 * (3 * len(variants) + 3)
     config = TrainConfig(steps=30, batch_size=100, lr=2e-2, eval_every=15)
     chosen = [m for m in members if m.trial == 0 and (m.net, m.data) in (("ticket", "flipped"), ("dense", "shuffled"))]
@@ -219,6 +223,16 @@ def test_retrain_gives_each_member_its_own_data(small_data, found):
     assert {m.seed for m in new_init} == {2} and {m.data for m in new_init} == {"original"}
     with pytest.raises(ValueError, match="variant"):
         lottery.retrain(chosen, {"original": small_data}, config, 32, progress=False)
+
+
+def test_ticket_masks_survive_json(found):
+    """The asymptote runs read the search's masks from its stored (JSON) result: packed and
+    unpacked, every layer's mask is the searched one, bit for bit."""
+    sizes = lottery.layer_sizes(32)
+    for layer, size in zip(found["masks"][2], sizes):
+        assert layer.shape[1] == size
+        for mask in layer:
+            np.testing.assert_array_equal(lottery.unpack_mask(lottery.pack_mask(mask), size).numpy(), mask.numpy())
 
 
 def test_fit_stacked_rejects_mismatched_inputs():
