@@ -140,25 +140,33 @@ def graph_mb_without_checkpoints(config: MetalearnConfig, data: Dataset, device:
     return meter.peak_bytes / 1e6 * config.inner_steps / steps
 
 
-def ablation_computation(settings, ablation: str, device: str) -> tuple[dict, Callable[[], list[dict]]]:
-    """An ablation's cache config and computation: metalearn every stack, then retrain
-    each member's final activation from ``settings.fresh_seeds`` under its own settings.
-    Each member's summary gains ``accuracy`` (per fresh seed) and, for hidden widths,
-    ``graph_mb_unchecked`` and the process's peak resident memory ``peak_rss_mb``."""
-    stacks = ablation_configs(settings, ablation, device)
-
+def _stack_computation(settings, ablation: str, configs: list[MetalearnConfig], device: str) -> Callable[[], list[dict]]:
     def compute() -> list[dict]:
         data, out = afunc_data(settings), []
-        for configs in stacks:
-            for config, member in zip(configs, learn(configs, data, device, f"activation {ablation}",
-                                                     measure_memory=ablation == "hidden")):
-                learned = learned_function(member["final_meta_params"], len(settings.fresh_seeds), device)
-                member["accuracy"] = retrain(config, {"learned": learned}, settings.fresh_seeds, data,
-                                             device)["learned"]
-                if ablation == "hidden":
-                    member["checkpoint_every"] = config.checkpoint_every
-                    member["graph_mb_unchecked"] = graph_mb_without_checkpoints(config, data, device)
-                    member["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
-                out.append(member)
+        for config, member in zip(configs, learn(configs, data, device, f"activation {ablation}",
+                                                 measure_memory=ablation == "hidden")):
+            learned = learned_function(member["final_meta_params"], len(settings.fresh_seeds), device)
+            member["accuracy"] = retrain(config, {"learned": learned}, settings.fresh_seeds, data, device)["learned"]
+            if ablation == "hidden":
+                member["checkpoint_every"] = config.checkpoint_every
+                member["graph_mb_unchecked"] = graph_mb_without_checkpoints(config, data, device)
+                member["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+            out.append(member)
         return out
-    return {"ablation": ablation, "stacks": stacks, "fresh_seeds": settings.fresh_seeds}, compute
+    return compute
+
+
+def ablation_computations(settings, ablation: str, device: str) -> dict[str, tuple[dict, Callable[[], list[dict]]]]:
+    """An ablation's computations for ``Run.compute_many``, one per stack of
+    ``ablation_configs`` (so that each is stored, and resumable across sessions, on its
+    own), keyed ``"<ablation>: <values>"``: metalearn the stack, then retrain each
+    member's final activation from ``settings.fresh_seeds`` under its own settings. Each
+    member's summary gains ``accuracy`` (per fresh seed) and, for hidden widths,
+    ``graph_mb_unchecked`` and the process's peak resident memory ``peak_rss_mb``."""
+    def value(config: MetalearnConfig) -> str:  # the ablated setting of a member
+        return f"{config.sizes[1] if ablation == 'hidden' else getattr(config, ABLATIONS[ablation][0]):g}"
+
+    return {f"{ablation}: {', '.join(value(c) for c in configs)}":
+            ({"ablation": ablation, "stack": configs, "fresh_seeds": settings.fresh_seeds},
+             _stack_computation(settings, ablation, configs, device))
+            for configs in ablation_configs(settings, ablation, device)}

@@ -222,8 +222,8 @@ def afunc_ablation_measurements(ablation: str, members: list[dict]) -> dict[str,
 def afunc_ablation_results(run, settings, ablation: str, device: str) -> tuple[list[dict], pd.DataFrame]:
     """Train (or load) an activation ablation in ``run``, record its measurements, and
     return its members and table."""
-    config, compute = metalearn_afunc.ablation_computation(settings, ablation, device)
-    members = run.compute(ablation, config, compute)
+    stacks = run.compute_many(metalearn_afunc.ablation_computations(settings, ablation, device)).values()
+    members = [member for stack in stacks for member in stack]
     record_measurements(run, afunc_ablation_measurements(ablation, members))
     return members, afunc_table(members, afunc_setting(ablation))
 
