@@ -10,7 +10,7 @@
 (unrolled optimisation), ``m1.learned_activation``, ``m1.pruning`` (masked MLPs,
 pruning, mask statistics), ``m1.ssl`` with ``m1.ssl_analysis`` and ``m1.augment``
 (self-supervised learning), ``m1.probes`` (linear and kNN probes, t-SNE) and
-``m1.pooling`` with ``m1.pooling_analysis``.
+``m1.pooling`` with ``m1.pooling_analysis``, and ``m1.runtimes`` (the paper's stated run times against ours).
 """
 import importlib
 from pathlib import Path

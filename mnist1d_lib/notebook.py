@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import plotting
+from . import plotting, runtimes
 from .paths import in_clone
 from .profiles import customised
 from .results import Run, load_results, to_jsonable
@@ -78,9 +78,12 @@ def record_banner(run: Run) -> str:
 
 def verdicts(run: Run, section: str):
     """This run's verdicts of ``section`` as a table for the web: verdict badge first, the
-    claim in words, the paper's value, ours (mean ± std), the 95 % interval, seeds."""
+    claim in words, the paper's value, ours (mean ± std), the 95 % interval, seeds. A
+    chapter's run time against the paper's (``runtimes``) is recorded here first."""
     from .report import badge
 
+    for claim_id, values in runtimes.measurements(section, run.outputs, run.settings).items():
+        run.record(claim_id, values)
     rows = _section_rows(run, section)
     wrap = "style='white-space:normal;vertical-align:top'"
     cells = "".join(

@@ -15,13 +15,13 @@ import io
 import numpy as np
 
 from . import (baselines, classification, double_descent_analysis, lottery_analysis, metalearn_analysis,
-               pooling_analysis, ssl_analysis)
+               pooling_analysis, runtimes, ssl_analysis)
 from .claims import CAUSE_KINDS, MIN_SEEDS_FOR_YES, MISSES, VERDICTS, Claim  # noqa: F401  (the scorecard's vocabulary)
 from .files import atomic_write_text
 from .results import load_results, results_dir
 
 CHAPTERS = (baselines, classification, double_descent_analysis, metalearn_analysis, lottery_analysis,
-            ssl_analysis, pooling_analysis)  # the modules that define CLAIMS, in the book's order
+            ssl_analysis, pooling_analysis, runtimes)  # the modules that define CLAIMS, in the book's order
 CLAIMS: list[Claim] = [claim for chapter in CHAPTERS for claim in chapter.CLAIMS]
 CLAIMS_BY_ID = {c.claim_id: c for c in CLAIMS}
 CAUSES = {k: v for chapter in CHAPTERS for k, v in chapter.CAUSES.items()}

@@ -162,7 +162,7 @@ def test_classification_measurements_cover_the_chapters_claims():
     results = {f"{d}/{m}": {"final": history, "early_stopping": history}
                for d in m1.classification.DATASETS for m in m1.models.MODELS}
     measured = m1.classification.claim_measurements(results)
-    section = {c.claim_id for c in m1.scorecard.CLAIMS if c.section == "classification"}
+    section = {c.claim_id for c in m1.classification.CLAIMS}
     assert set(measured) == section
     assert measured["classification/cnn/test_acc"].tolist() == [60.0, 70.0]
     assert measured["classification/nonlinear_train_acc_100"].tolist() == [True, False] * 6
@@ -175,3 +175,19 @@ def test_explanations_belong_to_paper_claims():
         assert text and "|" not in text, claim_id  # shown in a markdown table cell
 
 
+
+
+def test_runtime_claims_scale_to_the_authors_runs_and_need_their_device():
+    paper = m1.profiles.get_profile("paper")  # 3 seeds for classification, as the authors' Table 1; 3 trials for the lottery
+    cpu = {"a": {"compute_s": 300.0, "device": "cpu (x86_64, 2 cores, 1 threads)"},
+           "b": {"compute_s": 600.0, "device": "cpu (x86_64, 2 cores, 1 threads)"}}
+    assert m1.runtimes.measurements("classification", cpu, paper) == {"classification/runtime": [15.0]}
+    claim = m1.scorecard.CLAIMS_BY_ID["classification/runtime"]  # the paper: ~10 min
+    assert claim.verdict([15.0]) == "reproduced" and claim.verdict([1.0]) == "reproduced"
+    assert claim.verdict([25.0]) == "partial" and claim.verdict([31.0]) == "not reproduced"
+    # the pooling chapter's authors ran one seed: our three seeds' 15 minutes are 5 of theirs
+    assert m1.runtimes.measurements("pooling", cpu, paper) == {"pooling/runtime": [5.0]}
+    assert m1.runtimes.measurements("lottery", cpu, paper) == {}  # the paper timed a GPU
+    gpu = {"a": {"compute_s": 1200.0, "device": "cuda (NVIDIA H200)"}}
+    assert m1.runtimes.measurements("lottery", gpu, paper) == {"lottery/runtime": [20 / 3 * 2]}
+    assert m1.runtimes.measurements("lottery_init", cpu, paper) == {}  # ablations state no run time
