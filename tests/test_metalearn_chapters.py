@@ -19,7 +19,7 @@ from mnist1d_lib.metalearn import (
 )
 from mnist1d_lib.profiles import get_profile
 from mnist1d_lib.results import to_jsonable
-from mnist1d_lib.scorecard import CLAIMS, CLAIMS_BY_ID, scorecard_rows
+from mnist1d_lib.scorecard import CLAIMS_BY_ID, scorecard_rows
 
 from .conftest import small
 
