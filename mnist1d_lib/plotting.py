@@ -299,18 +299,24 @@ VARIANT_LABELS = {"default": "default projector (1 hidden layer)", "deep": "deep
                   "none": "no projector"}
 
 
-def guillotine_figure(curves: dict):
+def guillotine_figure(curves: dict, authors: dict | None = None):
     """Paper Fig. 8 (right): linear-probe accuracy of each layer, mean ± std over seeds,
-    one line per projector variant (``curves``: variant -> (layer names, (seeds, layers))).
-    Layers of the same name share a position, so every variant's output sits at the right."""
-    fig, ax = plt.subplots(figsize=(8, 4))
+    one line per projector variant (``curves``: variant -> (layer names, (seeds, layers))),
+    and dashed, the authors' single run of each (``authors``: variant -> accuracy per layer,
+    in the same layer order). Layers of the same name share a position, so every
+    variant's output sits at the right."""
+    fig, ax = plt.subplots(figsize=(8, 4.4))
     order = list(dict.fromkeys(n for names, _ in sorted(curves.values(), key=lambda c: -len(c[0])) for n in names))
     order = [n for n in order if n != "output (Z)"] + (["output (Z)"] if "output (Z)" in order else [])
-    for variant, (names, probes) in curves.items():
-        mean_band(ax, [order.index(n) for n in names], probes, VARIANT_LABELS.get(variant, variant), marker="o", ms=4)
+    for i, (variant, (names, probes)) in enumerate(curves.items()):
+        positions = [order.index(n) for n in names]
+        mean_band(ax, positions, probes, VARIANT_LABELS.get(variant, variant), color=f"C{i}", marker="o", ms=4)
+        if authors and variant in authors:
+            ax.plot(positions, authors[variant], ls="--", marker="s", ms=5, mfc="none", color=f"C{i}",
+                    label=f"{VARIANT_LABELS.get(variant, variant)}: authors' run")
     ax.set_xticks(np.arange(len(order)), order, rotation=30, ha="right")
     ax.set(ylabel="linear-probe test accuracy (%)")
-    ax.legend(frameon=False, fontsize="small")
+    ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2)
     return fig
 
 

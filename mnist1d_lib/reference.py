@@ -25,3 +25,13 @@ def double_descent_test_error(curve: str) -> dict[int, float]:
     ``cnn_noisy``): {width or channels: final test error %}, from their notebook's deep-copy version."""
     table = authors()["double_descent"]["deepcopy_version_9129ceb9"][f"{curve}_test_error"]
     return {int(width): float(err) for width, err in table.items()}
+
+
+SSL_VARIANTS = {"default": "default_projector", "deep": "deep_projector", "none": "no_projector"}
+
+
+def ssl_probe_per_layer() -> dict[str, list[float]]:
+    """The authors' single run of each SimCLR variant (``default``, ``deep``, ``none``): linear-probe
+    test accuracy % of the pixels and of every layer after it, in the order of ``ssl`` layers."""
+    table = authors()["self_supervised"]["linear_probe_per_layer"]
+    return {ours: [float(v) for v in table[theirs]] for ours, theirs in SSL_VARIANTS.items()}

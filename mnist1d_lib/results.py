@@ -182,12 +182,15 @@ class Run:
         values = [to_jsonable(v) for v in np.atleast_1d(np.asarray(values, dtype=object))]
         self.metrics[claim_id] = {"values": values, "n_seeds": len(values)}
 
-    def save_figure(self, fig, name: str) -> None:
+    def save_figure(self, fig, name: str, source: str | None = None) -> None:
         """Save ``fig`` under the run's figure folder in the profile's ``figure_formats``
         (PNG for the book, PDF for papers), after checking that every legend entry draws
-        something and scaling its texts to at least 9 pt at the book's column width."""
+        something and scaling its texts to at least 9 pt at the book's column width.
+        ``source`` (e.g. "paper Fig. 4a-b", "seed report 2.4.1") becomes the figure's title."""
         from .plotting import check_legends, readable
 
+        if source:
+            fig.suptitle(source, x=0.01, y=1.0, ha="left", va="bottom", fontweight="bold")
         check_legends(fig)
         readable(fig)
         folder = self.dir / "figures" / self.notebook

@@ -96,7 +96,7 @@ for ax in axes[1]:
     ax.set_xlabel("step")
 fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper center", ncol=3, frameon=False,
            bbox_to_anchor=(0.5, 1.04))
-run.save_figure(fig, "curves")
+run.save_figure(fig, "curves", source="paper Fig. 2")
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-classification-bars", "caption": "Final-step test accuracy, ours (mean ± std, dots are seeds) beside Table 1 (± the paper's std)."}}
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.5), sharey=True)
@@ -106,7 +106,7 @@ for ax, data_name in zip(axes, m1.classification.DATASETS):
                               paper_err=[table1[(data_name, m)].paper_spread for m in m1.models.MODELS])
     ax.set_title(f"{data_name} data")
 axes[0].set_ylabel("test accuracy (%)")
-run.save_figure(fig, "table1_bars")
+run.save_figure(fig, "table1_bars", source="paper Table 1")
 
 # %% [markdown]
 # ## Measurements behind the scorecard

@@ -165,7 +165,7 @@ for ax, (name, result) in zip(axes, tsne.items()):
     ax.set_xticks([])
     ax.set_yticks([])
 fig.legend(*scatter.legend_elements(), loc="center right", title="class")
-run.save_figure(fig, "tsne")
+run.save_figure(fig, "tsne", source="paper Fig. 3")
 
 # %% [markdown]
 # ## Verdicts

@@ -59,7 +59,7 @@ table, summary = m1.double_descent_analysis.ablation_results(run, settings, "dep
 summary.round(2)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double_descent_depth", "caption": "Train (dashed) and test (solid) error against the number of hidden layers, mean ± std over seeds, 15 % label noise."}}
-run.save_figure(m1.plotting.errors_figure(summary, *m1.double_descent.ABLATIONS["depth"], log=False), "depth")
+run.save_figure(m1.plotting.errors_figure(summary, *m1.double_descent.ABLATIONS["depth"], log=False), "depth", source="seed report 2.1.1")
 
 # %%
 m1.notebook.best_and_worst(summary)

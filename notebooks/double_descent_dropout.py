@@ -56,7 +56,7 @@ table, summary = m1.double_descent_analysis.ablation_results(run, settings, "dro
 summary.round(2)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double_descent_dropout", "caption": "Train (dashed) and test (solid) error against the dropout rate, mean ± std over seeds, 15 % label noise. Train error is measured without dropout."}}
-run.save_figure(m1.plotting.errors_figure(summary, *m1.double_descent.ABLATIONS["dropout"], log=False), "dropout")
+run.save_figure(m1.plotting.errors_figure(summary, *m1.double_descent.ABLATIONS["dropout"], log=False), "dropout", source="seed report 2.1.4")
 
 # %% [markdown]
 # ## On the seed report's own model

@@ -63,7 +63,7 @@ fig, ax = plt.subplots(figsize=(7, 5))
 m1.plotting.heatmap(ax, summary.pivot(index="label_noise", columns="dropout", values="test_err_mean"),
                     "test error (%)")
 ax.set(xlabel="dropout rate", ylabel="label-noise fraction")
-run.save_figure(fig, "heatmap")
+run.save_figure(fig, "heatmap", source="seed report 2.1.5")
 
 # %% [markdown]
 # ## Every run

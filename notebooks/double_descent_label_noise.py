@@ -57,7 +57,7 @@ table, summary = m1.double_descent_analysis.ablation_results(run, settings, "lab
 summary.round(2)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double_descent_label_noise", "caption": "Train error on the noisy labels (dashed) and test error (solid) against the label-noise fraction, mean ± std over seeds."}}
-run.save_figure(m1.plotting.errors_figure(summary, *m1.double_descent.ABLATIONS["label_noise"], log=False), "label_noise")
+run.save_figure(m1.plotting.errors_figure(summary, *m1.double_descent.ABLATIONS["label_noise"], log=False), "label_noise", source="seed report 2.1.2")
 
 # %%
 m1.notebook.best_and_worst(summary)

@@ -57,7 +57,7 @@ table, summary = m1.double_descent_analysis.ablation_results(run, settings, "wid
 summary.round(2)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double_descent_width", "caption": "Train (dashed) and test (solid) error against hidden units per layer for the deeper MLP, mean ± std over seeds, 15 % label noise."}}
-run.save_figure(m1.plotting.errors_figure(summary, *m1.double_descent.ABLATIONS["width"], log=True), "width")
+run.save_figure(m1.plotting.errors_figure(summary, *m1.double_descent.ABLATIONS["width"], log=True), "width", source="seed report 2.1.3")
 
 # %%
 m1.notebook.best_and_worst(summary)

@@ -82,7 +82,7 @@ la.search_table(search).pivot_table(index="sparsity", columns="criterion", value
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-lottery-sparsity", "caption": "Final test loss (log scale) and test accuracy after each pruning round against sparsity, for the ticket (magnitude pruning with rewinding) and a random mask of equal sparsity, mean ± std over trials; dashed: the dense network."}}
 run.save_figure(m1.plotting.ticket_figure(sparsity, la.ticket_curves(search, "test_loss"),
-                                          la.ticket_curves(search, "test_acc")), "sparsity")
+                                          la.ticket_curves(search, "test_acc")), "sparsity", source="paper Fig. 4a-b")
 
 # %% [markdown]
 # ## Fig. 4c-d: the ticket retrained on new and rearranged data
@@ -93,7 +93,7 @@ run.save_figure(m1.plotting.ticket_figure(sparsity, la.ticket_curves(search, "te
 la.asymptote_summary(result)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-lottery-asymptotes", "caption": "Test accuracy during retraining (batch 500) of the dense network, the ~92 % ticket and a random mask of equal sparsity, on a new dataset (seed 43), on its feature-shuffled, time-flipped and chunk-swapped versions, and from new initial weights; mean ± std over trials."}}
-run.save_figure(m1.plotting.asymptote_figure(result["step"], la.asymptote_panels(result)), "asymptotes")
+run.save_figure(m1.plotting.asymptote_figure(result["step"], la.asymptote_panels(result)), "asymptotes", source="paper Fig. 4c-d")
 
 # %% [markdown]
 # ## Fig. 4e: the spatial prior of the first-layer masks
@@ -102,7 +102,7 @@ run.save_figure(m1.plotting.asymptote_figure(result["step"], la.asymptote_panels
 # weights. Units are sorted by how many neighbouring inputs they keep.
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-lottery-masks", "caption": "First-layer masks (input position down, hidden unit across, kept weights dark) of the random masks and the tickets at round 91, units sorted by their number of adjacent kept inputs."}}
-run.save_figure(m1.plotting.mask_figure(la.mask_panels(result)), "masks")
+run.save_figure(m1.plotting.mask_figure(la.mask_panels(result)), "masks", source="paper Fig. 4e")
 
 # %% [markdown]
 # Where the kept first-layer weights sit: the share of hidden units that keep each

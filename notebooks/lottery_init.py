@@ -57,7 +57,7 @@ groups, table = la.ablation_results(run, settings, "init", device)
 table
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-lottery-init", "caption": "Final test accuracy after each pruning round against sparsity, ticket against random mask (mean ± std over trials, dashed: dense), for the default and the Xavier initialisation."}}
-run.save_figure(m1.plotting.ablation_ticket_figure(la.ablation_panels(groups), "initialisation"), "init")
+run.save_figure(m1.plotting.ablation_ticket_figure(la.ablation_panels(groups), "initialisation"), "init", source="seed report 2.4.3")
 
 # %% [markdown]
 # ## Verdicts

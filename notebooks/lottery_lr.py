@@ -57,7 +57,7 @@ groups, table = la.ablation_results(run, settings, "lr", device)
 table
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-lottery-lr", "caption": "Final test accuracy after each pruning round against sparsity, ticket against random mask (mean ± std over trials, dashed: dense), for each Adam learning rate."}}
-run.save_figure(m1.plotting.ablation_ticket_figure(la.ablation_panels(groups), "learning rate"), "lr")
+run.save_figure(m1.plotting.ablation_ticket_figure(la.ablation_panels(groups), "learning rate"), "lr", source="seed report 2.4.4")
 
 # %% [markdown]
 # ## Verdicts

@@ -57,7 +57,7 @@ groups, table = la.ablation_results(run, settings, "perturbation", device)
 table
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-lottery-perturbation", "caption": "Final test accuracy after each pruning round against sparsity, ticket against random mask (mean ± std over trials, dashed: dense), for clean, noisy-input, noisy-label and cropped data."}}
-run.save_figure(m1.plotting.ablation_ticket_figure(la.ablation_panels(groups), "perturbed data"), "perturbation")
+run.save_figure(m1.plotting.ablation_ticket_figure(la.ablation_panels(groups), "perturbed data"), "perturbation", source="seed report 2.4.1")
 
 # %% [markdown]
 # ## Verdicts

@@ -57,7 +57,7 @@ groups, table = la.ablation_results(run, settings, "schedule", device)
 table
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-lottery-schedule", "caption": "Final test accuracy after each pruning round against sparsity, ticket against random mask (mean ± std over trials, dashed: dense), for a linear and an exponential schedule."}}
-run.save_figure(m1.plotting.ablation_ticket_figure(la.ablation_panels(groups), "sparsity schedule"), "schedule")
+run.save_figure(m1.plotting.ablation_ticket_figure(la.ablation_panels(groups), "sparsity schedule"), "schedule", source="seed report 2.4.2")
 
 # %% [markdown]
 # ## Verdicts

@@ -92,7 +92,7 @@ for name in mf.BASELINES:
 axes[1].set(xlabel="outer step", ylabel="test accuracy (%)")
 axes[1].legend(frameon=False, fontsize="small", ncol=2)
 m1.plotting.activation_curves(axes[2], mf.CURVE_X, learned["curves"])
-run.save_figure(fig, "metalearn_afunc")
+run.save_figure(fig, "metalearn_afunc", source="paper Fig. 7")
 
 # %% [markdown]
 # ## Accuracy from fresh seeds

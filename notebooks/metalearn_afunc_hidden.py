@@ -67,7 +67,7 @@ m1.notebook.compact(table)
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-metalearn_afunc_hidden", "caption": "Test accuracy (mean ± std over fresh seeds) against the hidden size, and each size's final learned activation."}}
 fig = m1.plotting.afunc_ablation_figure(members, ma.afunc_setting("hidden"), m1.metalearn_afunc.ABLATIONS["hidden"][1],
                                         m1.metalearn_afunc.CURVE_X)
-run.save_figure(fig, "hidden")
+run.save_figure(fig, "hidden", source="seed report 2.3.2")
 
 # %% [markdown]
 # ## Verdicts

@@ -61,7 +61,7 @@ table.round(2)
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-metalearn_afunc_mu", "caption": "Test accuracy (mean ± std over fresh seeds) against mu, and each mu's final learned activation."}}
 fig = m1.plotting.afunc_ablation_figure(members, ma.afunc_setting("mu"), m1.metalearn_afunc.ABLATIONS["mu"][1],
                                         m1.metalearn_afunc.CURVE_X)
-run.save_figure(fig, "mu")
+run.save_figure(fig, "mu", source="seed report 2.3.1")
 
 # %% [markdown]
 # ## Verdicts

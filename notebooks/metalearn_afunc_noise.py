@@ -61,7 +61,7 @@ table.round(2)
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-metalearn_afunc_noise", "caption": "Test accuracy (mean ± std over fresh seeds) with and without hidden-unit noise, and the final learned activations."}}
 fig = m1.plotting.afunc_ablation_figure(members, ma.afunc_setting("noise"), m1.metalearn_afunc.ABLATIONS["noise"][1],
                                         m1.metalearn_afunc.CURVE_X)
-run.save_figure(fig, "noise")
+run.save_figure(fig, "noise", source="seed report 2.3.3")
 
 # %% [markdown]
 # ## Verdicts

@@ -75,7 +75,7 @@ for ax, (key, ylabel) in zip(axes, [("meta_loss", "outer objective (nats)"), ("f
     m1.plotting.curves_by_setting(ax, ma.curves(runs, key, "start_lr"), "start", ylabel)
 axes[2].axhline(0.62, color="0.3", ls=":", label="paper: 0.62")
 axes[2].legend(frameon=False)
-run.save_figure(fig, "metalearn_lr")
+run.save_figure(fig, "metalearn_lr", source="paper Fig. 6")
 
 # %% [markdown]
 # ## Where the outer objective is lowest

@@ -58,7 +58,7 @@ runs, table = ma.lr_ablation_results(run, settings, "hidden", device)
 table.round(3)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-metalearn_lr_hidden", "caption": "Learned learning rate and outer objective against the outer step for each hidden size, mean ± std over seeds."}}
-run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "hidden")), "hidden")
+run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "hidden")), "hidden", source="seed report 2.2.2")
 
 # %% [markdown]
 # ## Verdicts

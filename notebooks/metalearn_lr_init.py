@@ -56,7 +56,7 @@ runs, table = ma.lr_ablation_results(run, settings, "init", device)
 table.round(3)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-metalearn_lr_init", "caption": "Learned learning rate and outer objective against the outer step for each initial learning rate, mean ± std over seeds."}}
-run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "init")), "init")
+run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "init")), "init", source="seed report 2.2.1")
 
 # %% [markdown]
 # ## Verdicts

@@ -57,7 +57,7 @@ runs, table = ma.lr_ablation_results(run, settings, "meta_lr", device)
 table.round(3)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-metalearn_lr_meta_lr", "caption": "Learned learning rate and outer objective against the outer step for each meta learning rate, mean ± std over seeds."}}
-run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "meta_lr")), "meta_lr")
+run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "meta_lr")), "meta_lr", source="seed report 2.2.3")
 
 # %% [markdown]
 # ## Verdicts

@@ -58,7 +58,7 @@ runs, table = ma.lr_ablation_results(run, settings, "stability", device)
 table.round(3)
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-metalearn_lr_stability", "caption": "Learned learning rate and outer objective against the outer step for each meta learning rate that did not diverge, mean ± std over seeds."}}
-run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "stability")), "stability")
+run.save_figure(m1.plotting.curves_figure(*ma.lr_ablation_curves(runs, "stability")), "stability", source="seed report 2.2.4")
 
 # %% [markdown]
 # ## Which runs diverged

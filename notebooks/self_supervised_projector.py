@@ -58,7 +58,7 @@ rows, table = m1.ssl_analysis.head_results(run, settings, device)
 table
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-ssl-projector", "caption": "Linear-probe test accuracy before (H) and after (Z) each projection head, mean over seeds; heads differ from the default (1 hidden layer, 125 wide, Z of 16) in one property."}}
-run.save_figure(m1.plotting.head_figure(table), "heads")
+run.save_figure(m1.plotting.head_figure(table), "heads", source="seed report 2.5.2")
 
 # %% [markdown]
 # ## Verdicts
