@@ -78,26 +78,46 @@ def record_banner(run: Run) -> str:
 
 def verdicts(run: Run, section: str):
     """This run's verdicts of ``section`` as a table for the web: verdict badge first, the
-    claim in words, the paper's value, ours (mean ± std), the 95 % interval, seeds. A
-    chapter's run time against the paper's (``runtimes``) is recorded here first."""
+    claim in words, the paper's value, ours (mean ± std), the 95 % interval, seeds. A run
+    that is not the record (a reader's own seeds or settings, or another profile) gets a
+    last column with the verdict of record, so that each claim shows how its verdict and
+    interval moved. A chapter's run time against the paper's (``runtimes``) is recorded
+    here first."""
+    from .record import record_rows
     from .report import badge
 
     for claim_id, values in runtimes.measurements(section, run.outputs, run.settings).items():
         run.record(claim_id, values)
     rows = _section_rows(run, section)
+    is_record = run.stored_only or run.profile == PAPER
+    record = {} if is_record else {r["claim_id"]: r for r in record_rows() if r["n_seeds"]}
     wrap = "style='white-space:normal;vertical-align:top'"
+
+    def ours(r):
+        return (f"{r['reproduced']}{' ± ' + r['spread'] if r['spread'] else ''}"
+                f"<br><small>{r['n_seeds']} seeds{'; ' + r['interval'] if r['interval'] else ''}</small>")
+
+    def of_record(r):
+        rec = record.get(r["claim_id"])
+        return (f"{badge(rec['verdict'])}<br>{ours(rec)}<br><small>{rec['record_profile']} profile</small>"
+                if rec else "<small>not in the record</small>")
+
     cells = "".join(
         f"<tr><td {wrap}>{badge(r['verdict'])}</td><td {wrap}><code>{r['claim_id'].split('/', 1)[1]}</code><br>"
         f"<small>{r['description']}</small>"
         + (f"<br><small><i>{r['cause']}: {r['reason']}</i></small>" if r["cause"] else "") + "</td>"
-        f"<td {wrap}>{r['paper']}</td><td {wrap}>{r['reproduced']}{' ± ' + r['spread'] if r['spread'] else ''}"
-        f"<br><small>{r['n_seeds']} seeds{'; ' + r['interval'] if r['interval'] else ''}</small></td></tr>"
+        f"<td {wrap}>{r['paper']}</td><td {wrap}>{ours(r)}</td>"
+        + (f"<td {wrap}>{of_record(r)}</td>" if record else "") + "</tr>"
         for r in rows)
-    return _rich("HTML", "<table class='verdicts' style='width:100%;table-layout:fixed'><colgroup><col style='width:17%'>"
-                 "<col style='width:55%'><col style='width:10%'><col style='width:18%'></colgroup><thead><tr>"
-                 "<th>verdict</th><th>claim</th><th>paper</th><th>ours (seeds; 95 % interval)</th></tr></thead>"
-                 f"<tbody>{cells}</tbody></table>",
-                 pd.DataFrame(rows, columns=["verdict", "claim_id", "paper", "reproduced", "spread", "interval"]))
+    widths = (17, 55, 10, 18) if not record else (14, 44, 9, 16, 17)
+    heads = ["verdict", "claim", "paper", "ours (seeds; 95 % interval)"] + (["the record"] if record else [])
+    table = pd.DataFrame(rows, columns=["verdict", "claim_id", "paper", "reproduced", "spread", "interval"])
+    if record:
+        table["record verdict"] = [record.get(r["claim_id"], {}).get("verdict", "") for r in rows]
+        table["record interval"] = [record.get(r["claim_id"], {}).get("interval", "") for r in rows]
+    return _rich("HTML", "<table class='verdicts' style='width:100%;table-layout:fixed'><colgroup>"
+                 + "".join(f"<col style='width:{w}%'>" for w in widths) + "</colgroup><thead><tr>"
+                 + "".join(f"<th>{h}</th>" for h in heads) + f"</tr></thead><tbody>{cells}</tbody></table>", table)
 
 
 def _section_rows(run: Run, section: str) -> list[dict]:

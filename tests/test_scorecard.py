@@ -191,3 +191,14 @@ def test_runtime_claims_scale_to_the_authors_runs_and_need_their_device():
     gpu = {"a": {"compute_s": 1200.0, "device": "cuda (NVIDIA H200)"}}
     assert m1.runtimes.measurements("lottery", gpu, paper) == {"lottery/runtime": [20 / 3 * 2]}
     assert m1.runtimes.measurements("lottery_init", cpu, paper) == {}  # ablations state no run time
+
+
+def test_a_run_off_the_record_shows_the_verdict_of_record_beside_its_own():
+    run = m1.results.Run("metalearn_lr", "smoke", device="cpu")  # never saved here
+    run.record("metalearn_lr/converged_lr", [0.9, 0.95, 0.93])
+    html = m1.notebook.verdicts(run, "metalearn_lr")._repr_html_()
+    record = next(r for r in m1.record.record_rows() if r["claim_id"] == "metalearn_lr/converged_lr")
+    assert "<th>the record</th>" in html and f"{record['n_seeds']} seeds; {record['interval']}" in html
+    of_record = m1.results.Run("metalearn_lr", "paper", device="cpu")
+    of_record.record("metalearn_lr/converged_lr", [0.6, 0.62, 0.63])
+    assert "the record" not in m1.notebook.verdicts(of_record, "metalearn_lr")._repr_html_()
