@@ -1,5 +1,7 @@
 import os
+import re
 import subprocess
+import sys
 import types
 from pathlib import Path
 
@@ -49,13 +51,21 @@ def small(data, n_train=500, n_test=200):
 
 @pytest.fixture(scope="session")
 def smoke_book(tmp_path_factory):
-    """`make book PROFILE=smoke` into a temporary folder, once per test session:
-    ``returncode``, ``stdout``, ``stderr``, ``results`` (the results folder) and ``html``."""
+    """A reader's run (``python -m mnist1d_lib run metalearn_lr --profile smoke --seeds
+    0-3``), then `make book PROFILE=smoke RUN=<that run>` into a temporary folder, once
+    per test session: ``returncode``, ``stdout``, ``stderr``, ``results`` (the results
+    folder), ``html`` and ``run`` (the reader's run folder under _build/executed/)."""
     root = Path(__file__).resolve().parents[1]
     out = tmp_path_factory.mktemp("smoke_book")
     env = dict(os.environ, MNIST1D_RESULTS=str(out / "results"))
+    own = subprocess.run([sys.executable, "-m", "mnist1d_lib", "run", "metalearn_lr", "--profile", "smoke",
+                          "--seeds", "0-3", "--device", "cpu"], cwd=root, env=env, capture_output=True, text=True,
+                         timeout=600)
+    run = re.search(r"notebook .*/_build/executed/(runs/[^/]+)/metalearn_lr.ipynb", own.stdout)
     done = subprocess.run(
-        ["make", "book", "PROFILE=smoke", f"EXEC_DIR={out / 'executed'}", f"BOOK_DIR={out / 'book'}"],
+        ["make", "book", "PROFILE=smoke", f"EXEC_DIR={out / 'executed'}", f"BOOK_DIR={out / 'book'}",
+         f"RUN={run[1] if run else 'missing'}"],
         cwd=root, env=env, capture_output=True, text=True, timeout=1200)
-    return types.SimpleNamespace(returncode=done.returncode, stdout=done.stdout, stderr=done.stderr,
-                                 results=out / "results", html=out / "book" / "_build" / "html")
+    return types.SimpleNamespace(returncode=own.returncode or done.returncode, stdout=own.stdout + done.stdout,
+                                 stderr=own.stderr + done.stderr, results=out / "results",
+                                 html=out / "book" / "_build" / "html", run=run[1] if run else None)

@@ -68,6 +68,17 @@ def test_smoke_profile_executes_every_notebook_and_builds_the_book(smoke_book):
     assert execution["notebooks_run"] == len(NOTEBOOKS) and execution["wall_s"] > 0
 
 
+def test_the_book_shows_a_readers_run_in_place_of_its_chapter(smoke_book):
+    """`make book RUN=runs/<profile>-<hash>`: that run's chapter (here metalearn_lr with seeds
+    0-3) replaces the profile's and says it is not the record."""
+    assert smoke_book.returncode == 0 and smoke_book.run, smoke_book.stderr[-3000:]
+    page = (smoke_book.html / "book" / "executed" / "metalearn_lr.html").read_text()
+    assert "Not the record" in page and f"results/{smoke_book.run}/" in page
+    assert "4 seeds" in page
+    other = (smoke_book.html / "book" / "executed" / "metalearn_lr_init.html").read_text()
+    assert "results/runs/" not in other
+
+
 @pytest.mark.notebooks
 def test_every_page_of_the_book_works_in_a_real_browser(smoke_book):
     """Headless Chromium opens every page of the smoke book: no failed request, no
