@@ -216,6 +216,20 @@ def compact(table: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=lambda c: str(c).replace("_", " "))
 
 
+def _value_text(value) -> str:
+    """A setting's value in prose: numbers to 4 significant digits, lists joined by commas."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value_text(v) for v in value)
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def prose(text: str, settings):
+    """``text`` (Markdown) with every ``{field}`` replaced by this run's value of that
+    setting of ``settings``, so that a chapter's prose states values, never setting names."""
+    values = {name: _value_text(v) for name, v in to_jsonable(settings).items()}
+    return _rich("Markdown", text.format(**values), text.format(**values))
+
+
 def schedule_differences(run: Run, section: str, fields: list[str]) -> pd.DataFrame:
     """This run's ``fields`` of ``section`` beside the paper profile's (the record's
     settings), and whether they differ: for an ablation's *Differences* section."""

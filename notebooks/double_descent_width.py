@@ -73,8 +73,8 @@ m1.notebook.verdicts(run, "double_descent_width")
 # %% [markdown]
 # ## Differences from the seed report
 #
-# - The seed report does not say which depth it held fixed; we use the profile's
-#   `depth_for_widths` so that this ablation adds a depth the chapter does not cover.
+# - The seed report does not say which depth it held fixed; we hold the depth given in
+#   the settings table, one the chapter does not cover.
 #
 # ## Summary
 #

@@ -21,7 +21,7 @@
 #
 # **What the seed report {cite}`seedreport` did (2.4.1).** It searched for tickets on perturbed data: noisy inputs, randomised labels and cropped inputs. It showed the curves without a stated conclusion.
 #
-# **How we test it.** Gaussian input noise (std `input_noise`, train and test), label noise (a fraction `label_noise` of the training labels replaced by a uniform class) and cropping (only positions `crop` kept, train and test), beside the clean data. Each value is one stack that trains both pruning criteria and both trials together.
+# **How we test it.** Gaussian input noise (train and test), label noise (a fraction of the training labels replaced by a uniform class) and cropping (a window of input positions kept, train and test), beside the clean data; the values are stated below the settings. Each value is one stack that trains both pruning criteria and all trials together.
 # Every value uses the chapter's network. The schedule is shorter than the chapter's:
 # fewer rounds, up to sparsity 0.919, and fewer steps per round.
 
@@ -45,6 +45,9 @@ import mnist1d_lib as m1
 la = m1.lottery_analysis
 run, settings = m1.notebook.start("lottery_perturbation", "lottery", profile, device, force, seeds, overrides)
 m1.notebook.settings_table(settings)
+
+# %% tags=["remove-input"]
+m1.notebook.prose('In this run: input noise of std {input_noise}, label noise on a fraction {label_noise} of the training labels, and cropping to input positions {crop} (start, stop).', settings)
 
 # %% [markdown]
 # ## Ticket searches and results

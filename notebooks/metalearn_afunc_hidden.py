@@ -28,7 +28,7 @@
 # (mean ± std).
 #
 # **Memory.** Backpropagating through 301 inner steps keeps every step's graph. For wide
-# MLPs we keep only the inner state every `checkpoint_every` steps and rebuild one
+# MLPs we keep only the inner state every few steps (the settings table gives how many) and rebuild one
 # segment's graph at a time during the backward pass. This is exact (a test checks it)
 # and costs about 1.5x the compute. We measure the largest autograd graph held at once
 # (`graph_mb`). For comparison, the graph without checkpointing (`graph_mb_unchecked`) is

@@ -23,7 +23,7 @@
 #
 # **How we test it.** The chapter's inner problem and outer loop (MLP 40-50-10 tanh, SGD for
 # 200 steps of batch 50, outer gradient descent, learned rate starting from each
-# value of `init_lrs`), several seeds, every setting and seed as one member of a single stack.
+# initial value stated below the settings), several seeds, every setting and seed as one member of a single stack.
 
 # %% tags=["remove-cell"]
 import subprocess, sys  # noqa: E401
@@ -45,6 +45,9 @@ import mnist1d_lib as m1
 ma = m1.metalearn_analysis
 run, settings = m1.notebook.start("metalearn_lr_init", "metalearn_lr", profile, device, force, seeds, overrides)
 m1.notebook.settings_table(settings)
+
+# %% tags=["remove-input"]
+m1.notebook.prose('In this run the learned rate starts from {init_lrs}, with seeds {seeds}.', settings)
 
 # %% [markdown]
 # ## Metalearning and results

@@ -24,7 +24,7 @@
 # **How we test it.** The chapter's inner problem and outer loop (MLP 40-50-10 tanh, SGD for
 # 200 steps of batch 50, outer gradient descent, learned rate starting at 0.15 unless the
 # ablation sets it), several seeds, every setting and seed as one member of a single stack.
-# This ablation runs `meta_lr_outer_steps` outer steps (see the settings).
+# This ablation runs its own number of outer steps, stated below the settings.
 
 # %% tags=["remove-cell"]
 import subprocess, sys  # noqa: E401
@@ -46,6 +46,9 @@ import mnist1d_lib as m1
 ma = m1.metalearn_analysis
 run, settings = m1.notebook.start("metalearn_lr_meta_lr", "metalearn_lr", profile, device, force, seeds, overrides)
 m1.notebook.settings_table(settings)
+
+# %% tags=["remove-input"]
+m1.notebook.prose('In this run: {meta_lr_outer_steps} outer steps for each meta learning rate of {outer_lrs}.', settings)
 
 # %% [markdown]
 # ## Metalearning and results

@@ -117,8 +117,8 @@ m1.notebook.verdicts(run, "self_supervised")
 #
 # - **Epochs.** The record (`paper` profile) trains 200 epochs, probed every 10, as the
 #   authors. The one-hour `full` profile trains 150 and probes every 50.
-# - The t-SNE maps use the profile's `tsne_samples` training signals (the record: all
-#   4000, as the authors). Scikit-learn's TSNE with PCA initialisation, seeded.
+# - The t-SNE maps use as many training signals as the settings table gives (the record:
+#   all 4000, as the authors). Scikit-learn's TSNE with PCA initialisation, seeded.
 # - Mini-batches are seeded random permutations per epoch, as the authors' (from
 #   `np.random.permutation`). The augmentations have their own generator per seed.
 # - **The probe runs to convergence.** The authors' probe uses `tol=1e-2`. With

@@ -23,9 +23,9 @@
 # accuracy before and after the head. It showed plots and stated no conclusion.
 #
 # **How we test it.** We vary one property of the default head at a time: its depth
-# (`head_depths` hidden layers), its width (`head_widths`) and the size of its output Z
-# (`head_out_dims`). Every head trains `head_seeds` seeds as one stack, for a shorter
-# schedule than the chapter's. A linear probe then reads H (before the head) and Z
+# (hidden layers), its width and the size of its output Z (the values are stated below the
+# settings). Every head trains its seeds as one stack, for a shorter schedule than the
+# chapter's. A linear probe then reads H (before the head) and Z
 # (after it).
 
 # %% tags=["remove-cell"]
@@ -47,6 +47,9 @@ import mnist1d_lib as m1
 
 run, settings = m1.notebook.start("self_supervised_projector", "ssl", profile, device, force, seeds, overrides)
 m1.notebook.settings_table(settings)
+
+# %% tags=["remove-input"]
+m1.notebook.prose('In this run: heads of {head_depths} hidden layers, of width {head_widths} and with outputs Z of {head_out_dims} dimensions, each with seeds {head_seeds}, for {head_epochs} epochs.', settings)
 
 # %% [markdown]
 # ## Probe accuracy before and after each head
