@@ -14,8 +14,10 @@ import pandas as pd
 from .claims import Claim
 from .double_descent import ABLATIONS, REPORT_BASE, ablation_computation
 from .notebook import record_measurements
+from .profiles import get_profile
 
 NO_PEAK_POINTS = 2.0  # a curve "has no peak" when it rises at most this far (points) above its minimum
+RISE_CORRELATION = 0.9  # test error "rises" with label noise when their Spearman correlation reaches this
 
 
 def final_table(sweep: dict) -> pd.DataFrame:
@@ -103,7 +105,7 @@ def chapter_measurements(mlp: pd.DataFrame, cnn: pd.DataFrame, label_noise: floa
 def ablation_measurements(ablation: str, table: pd.DataFrame) -> dict[str, list]:
     """Per seed, the quantities the seed report states for each ablation (section 2.1):
     ``depth``: the test error has a local peak at 2 hidden layers; ``label_noise``: test error
-    rises with label noise (Spearman rank correlation >= 0.9); ``width``: a test-error
+    rises with label noise (Spearman rank correlation >= ``RISE_CORRELATION``); ``width``: a test-error
     peak of more than 2 points above the classical minimum; ``dropout``: no dropout
     gives the lowest test error; ``dropout_noise``: the dropout rate with the lowest test
     error at the highest label noise (ours)."""
@@ -120,7 +122,7 @@ def ablation_measurements(ablation: str, table: pd.DataFrame) -> dict[str, list]
             out.setdefault("double_descent_depth/train_zero_from_2_layers", []).append(bool((train[x >= 2] == 0).all()))
         elif ablation == "label_noise":
             rho = pd.Series(test).corr(pd.Series(x), method="spearman")
-            out.setdefault("double_descent_label_noise/test_error_rises", []).append(bool(rho >= 0.9))
+            out.setdefault("double_descent_label_noise/test_error_rises", []).append(bool(rho >= RISE_CORRELATION))
             out.setdefault("double_descent_label_noise/train_zero_up_to_15", []).append(
                 bool((train[x <= 0.15 + 1e-9] == 0).all() and (train[x > 0.15 + 1e-9] > 0).any()))
         elif ablation == "width":
@@ -214,36 +216,42 @@ CAUSES = {
         "method", "our base sits at the noisy interpolation threshold, where dropout helps; the seed report's "
                   "base was 10 units, 1 layer"),
 }
+_FULL, _PAPER = get_profile("full").double_descent, get_profile("paper").double_descent
+_ABL = get_profile("full").dd_ablations
+_CNN = (f"the CNN trains {_FULL.cnn_epochs} epochs (paper {_PAPER.cnn_epochs}) over channels "
+        f"{_FULL.cnn_channels[0]}-{max(_FULL.cnn_channels)} (paper up to {max(_PAPER.cnn_channels)})")
+_MLP = f"{_FULL.epochs} epochs instead of {_PAPER.epochs}"
+_ABLATION = f"width {_ABL.width}, {_ABL.epochs} epochs (the chapter's {_PAPER.epochs} shortened)"
+
 EXPLANATIONS = {
     "double_descent/cnn_noisy/peak_channels":
-        "For time, the CNN trains 150 epochs (paper 500) over channels 2-30, then 40, 50, 60 (paper up to 100). "
-        "The chapter says fewer epochs fit less, moving the interpolation threshold and the peak to more channels, "
-        "so the position is not comparable with the paper's 18-20.",
+        f"For time, {_CNN}. The chapter says fewer epochs fit less, moving the interpolation threshold and the "
+        "peak to more channels, so the position is not comparable with the paper's.",
     "double_descent/cnn_noisy/peak_at_threshold":
-        "The shorter CNN schedule (150 epochs, channels up to 60) moves the threshold to more channels. At the "
-        "paper's own settings the peak does not sit at the threshold either: it lies below it by more than one "
-        "grid step (the chapter's table of the paper-settings run), where the CNN's test error is nearly flat "
-        "across the channels up to its threshold, so its highest point is not sharply placed. A seed with no "
-        "width at 0 % train error counts as a miss.",
+        f"At the full profile {_CNN}, which moves the threshold to more channels. At the paper's own settings the "
+        "peak does not sit at the threshold either: it lies below it by more than one grid step, where the CNN's "
+        "test error is nearly flat across the channels up to its threshold, so its highest point is not sharply "
+        "placed. A seed with no width at 0 % train error counts as a miss.",
     "double_descent_dropout/no_dropout_best":
-        "The chapter expects regularisation could help here: the ablation's width (64) sits near the interpolation "
-        "threshold under 15 % label noise, where double descent peaks. The seed report states neither width, "
-        "schedule nor dropout placement; ours is dropout after each hidden ReLU, 150 epochs.",
+        f"The chapter expects regularisation could help here: the ablation's width ({_ABL.width}) sits near the "
+        f"interpolation threshold under {_ABL.label_noise * 100:g} % label noise, where double descent peaks. The seed "
+        f"report states neither width, schedule nor dropout placement; ours is dropout after each hidden ReLU, "
+        f"{_ABL.epochs} epochs.",
     "double_descent/mlp_noisy/peak_width":
-        "The full profile trains 400 epochs instead of 500 (the chapter says the noisy MLPs interpolate well "
-        "before either), and we locate the peak per seed, each with its own draw of noisy labels, where the paper "
-        "shows one run (peak ~50, notebook 47-61).",
+        f"The full profile trains {_MLP} (the chapter says the noisy MLPs interpolate well before either), and we "
+        "locate the peak per seed, each with its own draw of noisy labels, where the paper shows one run.",
     "double_descent/mlp_noisy/peak_at_threshold":
-        "No explanation found in the chapter. It lists 400 epochs instead of 500 and a threshold and peak located "
-        "per seed, each seed with its own noisy labels, where the paper shows a single run.",
+        f"No explanation found in the chapter. It lists {_MLP} and a threshold and peak located per seed, each "
+        "seed with its own noisy labels, where the paper shows a single run.",
     "double_descent/mlp_clean/no_peak":
         "No explanation found in the chapter. Ours, like the authors' notebook (a deep copy of the data), trains "
-        "the clean curve on clean labels; our 'no peak' test allows test error to rise at most 2 points above its "
-        "classical minimum.",
+        f"the clean curve on clean labels; our 'no peak' test allows test error to rise at most {NO_PEAK_POINTS:g} "
+        "points above its classical minimum.",
     "double_descent_depth/peak_at_2_layers":
-        "The seed report used one run and did not state its width or schedule; we use width 64, near the "
-        "two-layer interpolation threshold, 150 epochs (the chapter's 400 shortened) and several seeds.",
+        f"The seed report used one run and did not state its width or schedule; we use {_ABLATION} and several "
+        "seeds.",
     "double_descent_label_noise/test_error_rises":
-        "The seed report's width and schedule are not stated; ours are width 64 and 150 epochs, and 'rises' is "
-        "our per-seed Spearman correlation of at least 0.9 over noise levels 0 to 0.5.",
+        f"The seed report's width and schedule are not stated; ours are {_ABLATION}, and 'rises' is our per-seed "
+        f"Spearman correlation of at least {RISE_CORRELATION:g} over noise levels {_ABL.noise_levels[0]:g} to "
+        f"{_ABL.noise_levels[-1]:g}.",
 }

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .claims import Claim
-from .profiles import paper_rounds
+from .profiles import get_profile
 from . import lottery, reference
 from .notebook import record_measurements
 
@@ -298,37 +298,44 @@ CAUSES = {
     "lottery_schedule/linear_not_worse": ("schedule", "short ablation schedule"),
     "lottery_init/xavier_within_2_points": ("schedule", "short ablation schedule"),
 }
+_FULL, _PAPER = get_profile("full").lottery, get_profile("paper").lottery
+_SEARCH = (f"{len(_FULL.rounds)} of the paper's {len(_PAPER.rounds)} rounds, the ticket round {_FULL.ticket_round} among them, "
+           f"{_FULL.round_steps} steps per round instead of {_PAPER.round_steps}")
+_RETRAIN = (f"retraining lasts {_FULL.asymptote_steps} steps of batch {_FULL.asymptote_batch} instead of "
+            f"{_PAPER.asymptote_steps} (the authors' logs move by at most 2 points from step 1000 to 6000)")
+_ABLATION = (f"{len(_FULL.ablation_rounds)} rounds of {_FULL.ablation_steps} steps instead of the chapter's "
+             f"{len(_PAPER.ablation_rounds)} of {_PAPER.ablation_steps}")
+
+
+def _shuffled(runs: dict) -> str:
+    """An authors' shuffled asymptote run, ticket against dense per trial, in words."""
+    trials = [runs[t] for t in sorted(k for k in runs if k.startswith("trial"))]
+    ticket, dense = (" and ".join(f"{r[net]:g}" for r in trials) for net in ("ticket", "dense"))
+    return f"{ticket} against {dense}"
+
+
 EXPLANATIONS = {
     "lottery/shuffled_worse_than_dense":
         "The paper's gap is small: the authors' log puts the ticket only 1-2 points below the dense network on "
-        "shuffled data (63.7 and 61.9 against 64.9 and 64.2 in notebooks/5. lottery_tickets.ipynb; an older "
-        "notebook, lottery-tickets.ipynb, has 63.0 and 62.6 against 63.1 and 64.4). At the full profile our "
-        "search is coarser (every 5th round, 400 steps not 1501) and retraining lasts 300 steps, not 6000.",
+        f"shuffled data ({_shuffled(reference.authors()['lottery']['final_test_acc_step6000']['shuffled'])} in "
+        "notebooks/5. lottery_tickets.ipynb; an older notebook, lottery-tickets.ipynb, has "
+        f"{_shuffled(reference.authors()['lottery']['older_notebook']['shuffled'])}). At the full profile our search "
+        f"is coarser ({_SEARCH}) and {_RETRAIN}.",
     "lottery_schedule/linear_not_worse":
-        f"No explanation found in the chapter. At the full profile the ablation uses {len(paper_rounds(15))} rounds "
-        "of 150 steps (paper: 100 rounds of 1501), and the main chapter warns that coarser pruning steps may "
-        "give weaker tickets at high sparsity; the seed report gives no numbers.",
+        f"No explanation found in the chapter. At the full profile the ablation uses {_ABLATION}, and the main "
+        "chapter warns that coarser pruning steps may give weaker tickets at high sparsity; the seed report gives "
+        "no numbers.",
     "lottery_init/xavier_within_2_points":
-        f"No explanation found in the chapter. At the full profile the ablation's schedule is short "
-        f"({len(paper_rounds(15))} rounds of 150 steps instead of 100 of 1501), and the 2-point bound is our "
-        "reading of the seed report's 'not much difference', which gives no number.",
+        f"No explanation found in the chapter. At the full profile the ablation's schedule is short ({_ABLATION}), "
+        "and the 2-point bound is our reading of the seed report's 'not much difference', which gives no number.",
     "lottery/ticket_beats_random_high_sparsity":
-        "Our search keeps every 5th of the paper's 100 rounds, with 400 steps per round instead of 1501; the "
-        "chapter notes that pruning several percent of the weights per round instead of 1 % may give slightly "
-        "weaker tickets at the highest sparsities.",
+        f"Our search keeps {_SEARCH}; the chapter notes that pruning several percent of the weights per round "
+        "instead of 1 % may give slightly weaker tickets at the highest sparsities.",
     "lottery/ticket_beats_dense":
-        "Our search keeps every 5th of the paper's 100 rounds (including the ticket round 91), with 400 steps "
-        "per round instead of 1501; the chapter notes that coarser pruning may give slightly weaker tickets at "
+        f"Our search keeps {_SEARCH}; the chapter notes that coarser pruning may give slightly weaker tickets at "
         "the highest sparsities.",
-    "lottery/asymptote_acc_92":
-        "Retraining lasts 300 steps of batch 500 instead of 6000 (the authors' logs move by at most 2 points "
-        "from step 1000 to 6000), and the ticket comes from a coarser search: every 5th round, 400 steps per "
-        "round instead of 1501.",
-    "lottery/flipped_acc":
-        "Retraining lasts 300 steps of batch 500 instead of 6000 (the authors' logs move by at most 2 points "
-        "from step 1000 to 6000), and the ticket comes from a coarser search: every 5th round, 400 steps per "
-        "round instead of 1501.",
+    "lottery/asymptote_acc_92": f"At the full profile {_RETRAIN}, and the ticket comes from a coarser search: {_SEARCH}.",
+    "lottery/flipped_acc": f"At the full profile {_RETRAIN}, and the ticket comes from a coarser search: {_SEARCH}.",
     "lottery/reinit_beats_dense":
-        "No explanation found in the chapter beyond its schedule: a coarser search (every 5th round, 400 steps "
-        "per round instead of 1501) and 300 retraining steps instead of 6000.",
+        f"No explanation found in the chapter beyond its schedule: a coarser search ({_SEARCH}), and {_RETRAIN}.",
 }

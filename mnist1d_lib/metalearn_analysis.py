@@ -17,6 +17,7 @@ from . import metalearn_afunc, metalearn_lr
 from .learned_activation import local_extrema
 from .metalearn import ACTIVATIONS
 from .notebook import record_measurements
+from .profiles import get_profile
 
 AGREE_REL = 0.10  # two learned rates "agree" when they differ by at most 10 % of their mean
 GRID_AGREE_RATIO = 1.25  # the grid minimum "agrees" when it lies within a factor 1.25 of the learned rate
@@ -320,56 +321,61 @@ CAUSES = {
     "metalearn_afunc/n_extrema": ("schedule", "fewer outer steps: the curve stays near its ELU start"),
     "metalearn_afunc_hidden/acc_rises_with_width": ("schedule", "2 outer steps: accuracy measures the inner MLP"),
 }
+_LR, _AF = get_profile("full").metalearn_lr, get_profile("full").metalearn_afunc
+_AF_PAPER = get_profile("paper").metalearn_afunc
+_OUTER = f"{_AF.outer_steps} outer steps instead of {_AF_PAPER.outer_steps}"
+_FRESH = f"{len(_AF.fresh_seeds)} fresh seeds"
+_SHORT = ("the chapter notes that with so short a schedule the activations stay close to their start, so accuracy "
+          "mostly measures the inner optimiser")
+
 EXPLANATIONS = {
     "metalearn_lr_hidden/saturates":
-        "No explanation found in the chapter. The ablation runs the chapter's 50 outer steps from the low start "
-        "0.15, and the saturation test (last two blocks of 10 steps within 5 %) is ours; the seed report states "
-        "neither a step count nor a criterion.",
+        f"No explanation found in the chapter. The ablation runs the chapter's {_LR.outer_steps} outer steps from "
+        f"the low start {min(_LR.starts):g}, and the saturation test (last two blocks of {SATURATION_BLOCK} steps "
+        f"within {SATURATED_REL * 100:g} %) is ours; the seed report states neither a step count nor a criterion.",
     "metalearn_lr_stability/largest_stable_meta_lr":
         "The seed report blew up already at 0.3, the paper's own meta learning rate; with the authors' settings "
         "the chapter sees no blow-up at 0.3 and concludes that the seed report's implementation likely differed, "
         "in a way it does not state.",
     "metalearn_afunc/learned_acc":
-        "The full profile runs 25 outer steps instead of 301 (about 9 s each on a 2-core CPU); the authors' "
-        "log is near 64 % by step 40 of a final 68 %. We also retrain from 5 fresh seeds and test on the whole "
-        "test set without noise.",
+        f"The full profile runs {_OUTER}; the authors' log is near 64 % by step 40 of a final 68 %. We also "
+        f"retrain from {_FRESH} and test on the whole test set without noise.",
     "metalearn_afunc/piecewise_fit_acc":
-        "The fit is of a curve metalearned for 25 outer steps instead of 301, and it is scored from 5 fresh seeds "
-        "on the whole test set without hidden noise, where the paper's 66.4 is one training read on the first 500 "
-        "test signals.",
+        f"The fit is of a curve metalearned for {_OUTER}, and it is scored from {_FRESH} on the whole test set "
+        "without hidden noise, where the paper's 66.4 is one training read on the first 500 test signals.",
     "metalearn_afunc/n_extrema":
-        "With 25 outer steps instead of 301 the learned curve may stay close to its monotonic ELU start (the "
-        "ablation chapters note this for short schedules), and we count extrema with a stated 0.02 turn threshold, "
-        "where the paper counts two by eye.",
+        f"With {_OUTER} the learned curve may stay close to its monotonic ELU start (the ablation chapters note "
+        f"this for short schedules), and we count extrema with a stated {EXTREMUM_RISE:g} turn threshold, where "
+        "the paper counts two by eye.",
     "metalearn_afunc_hidden/acc_rises_with_width":
-        "This ablation metalearns only 2 outer steps (seed report: the chapter's 301) over sizes 50-200 (as the seed "
-        "report), so the chapter reads its accuracies as mostly the inner MLP's capacity. Our criterion "
-        "(Spearman at least 0.9 per fresh seed) fails if two neighbouring sizes swap.",
+        f"This ablation metalearns only {_AF.hidden_outer_steps} outer steps (seed report: the chapter's "
+        f"{_AF_PAPER.outer_steps}) over sizes {', '.join(map(str, _AF.hidden_sizes))} (as the seed report), so "
+        f"the chapter reads its accuracies as mostly the inner MLP's capacity. Our criterion (Spearman at least "
+        f"{MONOTONE_RHO:g} per fresh seed) fails if two neighbouring sizes swap.",
     "metalearn_lr/converged_lr":
         "No explanation found in the chapter beyond seeding: each outer step's weights and batches are seeded by "
         "seed plus step, where the authors' notebook draws weights from the global random state and walks the "
         "data in order; the paper's 0.62 is one run.",
     "metalearn_lr/starts_agree":
         "No explanation found in the chapter beyond seeding (weights and batches seeded per outer step, where the "
-        "authors draw from the global random state and walk the data in order); the 10 % agreement criterion is "
-        "ours, and the paper shows one run.",
+        f"authors draw from the global random state and walk the data in order); the {AGREE_REL * 100:g} % agreement "
+        "criterion is ours, and the paper shows one run.",
     "metalearn_lr_init/starts_converge":
-        "No explanation found in the chapter. Starts range from 0.05 to 2.5 over the chapter's 50 outer steps; "
-        "those that diverge are left out, and 'the same rate' is our 10 % criterion, where the seed report shows "
-        "curves without a number.",
+        f"No explanation found in the chapter. Starts range from {min(_LR.init_lrs):g} to {max(_LR.init_lrs):g} "
+        f"over the chapter's {_LR.outer_steps} outer steps; those that diverge are left out, and 'the same rate' "
+        f"is our {AGREE_REL * 100:g} % criterion, where the seed report shows curves without a number.",
     "metalearn_afunc/beats_relu_elu_swish":
-        "The full profile metalearns 25 outer steps instead of 301, and we retrain every activation from 5 fresh "
-        "seeds on the whole test set without noise, where the paper trains each once; the chapter says the "
-        "'+5 points' then stands or falls against seed noise.",
+        f"The full profile metalearns {_OUTER}, and we retrain every activation from {_FRESH} on the whole test "
+        "set without noise, where the paper trains each once; the chapter says the '+5 points' then stands or "
+        "falls against seed noise.",
     "metalearn_afunc/non_monotonic":
-        "With 25 outer steps instead of 301 the learned curve may stay close to its monotonic ELU start (the "
-        "ablation chapters note this for short schedules), and turns under our 0.02 threshold do not count as "
-        "extrema.",
+        f"With {_OUTER} the learned curve may stay close to its monotonic ELU start (the ablation chapters note "
+        f"this for short schedules), and turns under our {EXTREMUM_RISE:g} threshold do not count as extrema.",
     "metalearn_afunc_mu/mu_1_worst":
-        "This ablation metalearns 3 outer steps (seed report: 301); the chapter notes that with so short a "
-        "schedule the activations stay close to their start, so accuracy mostly measures the inner optimiser. "
-        "The 10-point margin and the fresh-seed retraining are ours.",
+        f"This ablation metalearns {_AF.ablation_outer_steps} outer steps (seed report: {_AF_PAPER.outer_steps}); "
+        f"{_SHORT}. The {MU_WORST_MARGIN:g}-point margin and the fresh-seed retraining are ours.",
     "metalearn_afunc_noise/no_effect":
-        "This ablation metalearns 3 outer steps (seed report: 301) and retrains from fresh seeds; the 2-point "
-        "bound is our reading of the seed report's 67.4 against 67.6. The chapter offers no further explanation.",
+        f"This ablation metalearns {_AF.ablation_outer_steps} outer steps (seed report: {_AF_PAPER.outer_steps}) "
+        f"and retrains from fresh seeds; the {NO_EFFECT_POINTS:g}-point bound is our reading of the seed "
+        "report's 67.4 against 67.6. The chapter offers no further explanation.",
 }
