@@ -343,8 +343,8 @@ SEED_FIELDS = {"dataset": "seeds", "classification": "seeds", "double_descent": 
                "pooling": "seeds"}
 # Allowed ranges by field name; other ints are counts (>= 1), other floats rates (> 0)
 FRACTIONS = {"label_noise", "noise_levels", "dropouts", "heatmap_noise_levels"}
-FROM_ZERO = {"seeds", "trials", "fresh_seeds", "head_seeds", "rounds", "ablation_rounds", "ticket_round", "crop",
-             "input_noise", "knots", "momentum", "head_depths"}
+FROM_ZERO = {"seeds", "trials", "fresh_seeds", "head_seeds", "meta_seeds", "rounds", "ablation_rounds", "ticket_round",
+             "crop", "input_noise", "knots", "momentum", "head_depths"}
 
 
 def parse_seeds(seeds) -> tuple[int, ...]:

@@ -125,6 +125,11 @@ class Run:
         self.path = self.dir / f"{notebook}.json"
         self.started = time.time()
         self.stored = json.loads(self.path.read_text()) if self.path.exists() else {}
+        # A reader's run (seeds or settings of its own) reuses any output of its named profile
+        # whose cache key it shares: the seeds that profile already computed, one computation each
+        base = results_dir(self.settings.base) / f"{notebook}.json" if self.settings.base else None
+        self.reusable = {o["cache_key"]: o for o in json.loads(base.read_text()).get("outputs", {}).values()
+                         if "cache_key" in o} if base and base.exists() else {}
         self.outputs: dict[str, dict] = {}
         self.metrics: dict[str, dict] = {}
         self.figures: list[str] = []
@@ -153,9 +158,14 @@ class Run:
     def compute_many(self, computations: dict[str, tuple[Any, Callable[[], Any]]]) -> dict[str, Any]:
         """``{key: compute(key, config, fn)}`` for ``computations`` = ``{key: (config, fn)}``,
         the missing ones side by side on ``parallel.workers()`` processes (each checkpoints
-        in its own process as ``compute`` does, and is stored as soon as it is done)."""
+        in its own process as ``compute`` does, and is stored as soon as it is done). A
+        reader's run takes an output it lacks from its named profile's results where the
+        cache keys are equal (e.g. a seed the record has computed on its own)."""
         keys = {key: self.cache_key(config, fn) for key, (config, fn) in computations.items()}
         stored = {key: self.stored.get("outputs", {}).get(key) for key in computations}
+        for key in computations:
+            if not self.force and (not stored[key] or stored[key]["cache_key"] != keys[key][0]):
+                stored[key] = self.reusable.get(keys[key][0], stored[key])
         todo = [key for key in computations if self.force or not stored[key]
                 or (stored[key]["cache_key"] != keys[key][0] and not self.stored_only)]
         self.stale.update({key: stored[key] for key in computations if key not in todo

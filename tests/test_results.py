@@ -189,3 +189,27 @@ def test_figure_texts_are_at_least_9_pt_at_the_books_width():
     shrink = m1.plotting.RENDERED_WIDTH_PX / (15 * 72)
     sizes = [t.get_fontsize() * shrink for t in ax.get_xticklabels() + [ax.xaxis.label]]
     assert min(sizes) >= m1.plotting.MIN_TEXT_PT - 1e-6
+
+
+def test_a_readers_run_reuses_the_seeds_its_profile_computed(results_tmp, monkeypatch):
+    """More metalearning seeds than the profile ran: the seeds it stored are reused (one
+    computation each, found by cache key), only the new one is computed, and the reused
+    values equal a fresh computation bit for bit."""
+    settings = m1.profiles.get_profile("smoke").metalearn_afunc
+    computed = []
+
+    def chapter(run, seeds):
+        def counted(seed):
+            config, compute = m1.metalearn_afunc.chapter_computation(settings, "cpu", seed)
+            return config, lambda: computed.append(seed) or compute()
+        return run.compute_many({f"chapter_seed{s}": counted(s) for s in seeds})
+
+    record = Run("metalearn_afunc", "smoke", device="cpu")
+    chapter(record, (0,))
+    record.save()
+    custom = m1.profiles.customised("smoke", "metalearn_afunc", overrides={"meta_seeds": [0, 1]})
+    computed.clear()
+    reused = chapter(Run("metalearn_afunc", custom, device="cpu"), (0, 1))
+    assert computed == [1]
+    fresh = chapter(Run("metalearn_afunc", custom, device="cpu", force=True), (0, 1))
+    assert json.dumps(reused, sort_keys=True) == json.dumps(fresh, sort_keys=True)
