@@ -10,9 +10,11 @@ import pandas as pd
 from .claims import Claim
 from . import ssl
 from .notebook import record_measurements
+from .reference import ssl_probe_per_layer
 from .profiles import get_profile
 
 PAPER_ISOLATED = (0, 3, 6, 8)  # digits the paper's t-SNE shows as isolated clusters
+_AUTHORS = ssl_probe_per_layer()  # the authors' single run of each variant, pixels first (reference data)
 
 
 def variant(result: dict, name: str) -> dict:
@@ -65,7 +67,20 @@ def chapter_measurements(result: dict) -> dict[str, list]:
         "self_supervised/knn_output": np.asarray(variant(result, "default")["history"]["knn_acc"])[:, -1].tolist(),
         "self_supervised/peak_mid_network": peak_mid,
         "self_supervised/isolated_digits": [len(set(d) & set(PAPER_ISOLATED)) for d in isolated_digits(result)],
+        **{f"self_supervised/{name}": values for name, values in layer_probes(result).items()},
     }
+
+
+def layer_probes(result: dict) -> dict[str, list[float]]:
+    """Per seed: the best layer's probe accuracy (%) of the deep and the no-projector
+    variants, and the probe of H (the encoder output) without a projector."""
+    out = {}
+    for name in ("deep", "none"):
+        probes = np.asarray(variant(result, name)["probes"])[:, 1:]  # (seeds, layers), pixels left out
+        out[f"best_layer_{name}"] = probes.max(1).tolist()
+    none = variant(result, "none")
+    out["probe_h_no_projector"] = np.asarray(none["probes"])[:, none["layers"].index("conv3 (H)")].tolist()
+    return out
 
 
 def chapter_results(run, settings, device: str) -> dict:
@@ -108,6 +123,15 @@ CLAIMS = [
         Claim("self_supervised/knn_output", "self_supervised",
               "kNN (k=10, cosine) test accuracy (%) on the projector output Z after training (authors' notebook "
               "74.1; tolerance 3)", 74.1, 3.0),
+        Claim("self_supervised/best_layer_deep", "self_supervised",
+              "the best layer's linear-probe test accuracy (%) with the deep projector (Fig. 8; authors' notebook "
+              f"{max(_AUTHORS['deep'][1:]):g}; tolerance 3)", max(_AUTHORS["deep"][1:]), 3.0),
+        Claim("self_supervised/best_layer_none", "self_supervised",
+              "the best layer's linear-probe test accuracy (%) without a projector (Fig. 8; authors' notebook "
+              f"{max(_AUTHORS['none'][1:]):g}; tolerance 3)", max(_AUTHORS["none"][1:]), 3.0),
+        Claim("self_supervised/probe_h_no_projector", "self_supervised",
+              "without a projector, the probe of H, the encoder output, falls far below the best layer (Fig. 8; "
+              f"authors' notebook {_AUTHORS['none'][-1]:g}; tolerance 5)", _AUTHORS["none"][-1], 5.0),
         Claim("self_supervised/peak_mid_network", "self_supervised",
               "the probe accuracy peaks before the last layer, for the default, deep and no projector "
               "(Fig. 8; one value per variant and seed)", True),

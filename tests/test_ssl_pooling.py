@@ -118,14 +118,19 @@ def test_ssl_analysis_reads_a_synthetic_result():
          "history": {"epoch": [0, 10], "knn_acc": [[40, 74], [40, 72]], "linear_acc": [[40, 82], [40, 80]],
                      "loss": [[None, 3], [None, 3]]}},
         {"variant": "none", "layers": ["pixels", "conv1", "conv2", "conv3 (H)"],
-         "probes": [[33, 82, 79, 53], [33, 70, 71, 72]], "history": {}}]}
+         "probes": [[33, 82, 79, 53], [33, 70, 71, 72]], "history": {}},
+        {"variant": "deep", "layers": ["pixels", "conv1", "conv2", "conv3 (H)", "projector 1", "output (Z)"],
+         "probes": [[33, 76, 82, 80, 70, 60], [34, 70, 75, 81, 72, 65]], "history": {}}]}
     measured = sa.chapter_measurements(result)
+    assert measured["self_supervised/best_layer_deep"] == [82, 81]
+    assert measured["self_supervised/best_layer_none"] == [82, 72]  # the pixels never count
+    assert measured["self_supervised/probe_h_no_projector"] == [53, 72]
     assert measured["self_supervised/probe_before_projector"] == [82, 80]
-    assert measured["self_supervised/peak_mid_network"] == [True, True, True, False]
+    assert measured["self_supervised/peak_mid_network"] == [True, True, True, False, True, True]
     assert measured["self_supervised/isolated_digits"] == [3, 3]
     assert measured["self_supervised/knn_output"] == [74, 72]
     assert set(measured) <= set(m1.scorecard.CLAIMS_BY_ID)
-    assert list(sa.guillotine_table(result).columns) == ["default", "none"]
+    assert list(sa.guillotine_table(result).columns) == ["default", "none", "deep"]
 
 
 def test_head_configs_vary_one_property_at_a_time():
