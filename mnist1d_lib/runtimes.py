@@ -8,14 +8,17 @@ minutes. The claim is numeric with a tolerance of ``SLACK - 1`` times the stated
 so it is reproduced from 0 up to ``SLACK`` times the stated time (faster is fine), and
 partial up to ``SLACK + 1`` times: "about ten minutes" is an order of magnitude, and
 our thread is one of a laptop's several.
-The claim is measured only where the chapter ran on the kind of device the paper
-names; a CPU run says nothing about a GPU's minutes.
+The claim is measured only at the paper's settings (the ``paper`` profile: a shortened
+profile says nothing about the paper's cost) and where the chapter ran on the kind of
+device the paper names (a CPU run says nothing about a GPU's minutes).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .claims import Claim
+
+PAPER = "paper"  # the profile at the paper's own settings
 
 SLACK = 2.0  # ours may take up to twice the stated time
 
@@ -61,9 +64,9 @@ def minutes_per_authors_runs(section: str, outputs: dict[str, dict], our_runs: i
 
 
 def measurements(section: str, outputs: dict[str, dict], profile) -> dict[str, list]:
-    """``{"<section>/runtime": [minutes]}`` where the chapter ran on the paper's kind of
-    device, else ``{}``; ``profile``: the run's ``Profile`` (for our number of runs)."""
-    if section not in STATED:
+    """``{"<section>/runtime": [minutes]}`` where the chapter ran at the paper profile on the
+    paper's kind of device, else ``{}``; ``profile``: the run's ``Profile`` (for our number of runs)."""
+    if section not in STATED or profile.name != PAPER:
         return {}
     part, field = STATED[section].runs_field.split(".")
     minutes = minutes_per_authors_runs(section, outputs, len(getattr(getattr(profile, part), field)))

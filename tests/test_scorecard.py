@@ -178,17 +178,18 @@ def test_explanations_belong_to_paper_claims():
 
 
 def test_runtime_claims_scale_to_the_authors_runs_and_need_their_device():
-    paper = m1.profiles.get_profile("full")  # 3 seeds for classification, as the authors' Table 1; 2 trials for the lottery
-    cpu = {"a": {"compute_s": 300.0, "device": "cpu (x86_64, 2 cores, 1 threads)"},
-           "b": {"compute_s": 600.0, "device": "cpu (x86_64, 2 cores, 1 threads)"}}
+    paper = m1.profiles.get_profile("paper")  # 5 seeds for classification (the authors' Table 1: 3); 3 trials
+    cpu = {"a": {"compute_s": 1000.0, "device": "cpu (x86_64, 2 cores, 1 threads)"},
+           "b": {"compute_s": 500.0, "device": "cpu (x86_64, 2 cores, 1 threads)"}}
     assert m1.runtimes.measurements("classification", cpu, paper) == {"classification/runtime": [15.0]}
     claim = m1.scorecard.CLAIMS_BY_ID["classification/runtime"]  # the paper: ~10 min
     assert claim.verdict([15.0]) == "reproduced" and claim.verdict([1.0]) == "reproduced"
     assert claim.verdict([25.0]) == "partial" and claim.verdict([31.0]) == "not reproduced"
-    # the pooling chapter's authors ran one seed: our three seeds' 15 minutes are 5 of theirs
+    # the pooling chapter's authors ran one seed: our five seeds' 25 minutes are 5 of theirs
     assert m1.runtimes.measurements("pooling", cpu, paper) == {"pooling/runtime": [5.0]}
+    assert m1.runtimes.measurements("pooling", cpu, m1.profiles.get_profile("full")) == {}  # shortened: no claim
     assert m1.runtimes.measurements("lottery", cpu, paper) == {}  # the paper timed a GPU
-    gpu = {"a": {"compute_s": 1200.0, "device": "cuda (NVIDIA H200)"}}
+    gpu = {"a": {"compute_s": 1800.0, "device": "cuda (NVIDIA H200)"}}
     assert m1.runtimes.measurements("lottery", gpu, paper) == {"lottery/runtime": [20.0]}
     assert m1.runtimes.measurements("lottery_init", cpu, paper) == {}  # ablations state no run time
 
