@@ -64,6 +64,7 @@ $(EXEC_DIR)/%.ipynb: notebooks/%.ipynb $(LIBRARY) $(if $(filter True,$(FORCE)),a
 	$(BIN)/papermill $< $(EXEC_DIR)/.$*.running.ipynb -k python3 --cwd notebooks $(PAPERMILL_FLAGS) \
 	    -p profile $(PROFILE) -p device $(DEVICE) -p force $(FORCE) \
 	    $(if $(SEEDS),-p seeds '$(SEEDS)') $(if $(SET),-p overrides '$(SET)')
+	$(BIN)/python tools/hide_parameters.py $(EXEC_DIR)/.$*.running.ipynb
 	mv $(EXEC_DIR)/.$*.running.ipynb $@
 
 # The record (results/paper/): chapters first, then ablations, each notebook's tqdm bars in the log.
@@ -83,6 +84,7 @@ book: execute
 	rm -rf book/executed && mkdir -p book/executed
 	cp $(EXECUTED) book/executed/
 	$(if $(RUN),cp _build/executed/$(RUN)/*.ipynb book/executed/)
+	$(BIN)/python tools/hide_parameters.py book/executed/*.ipynb
 	$(BIN)/jupyter-book build . --path-output $(BOOK_DIR) -W -n --keep-going
 	@echo "book: $(BOOK_DIR)/_build/html/index.html"
 

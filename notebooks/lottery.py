@@ -28,13 +28,14 @@
 # **How we test it.** The authors' notebook: MLP 40-500-500-10 with a residual second
 # layer, Adam (lr 2e-2, batch 100), layer-wise pruning of weights and biases by
 # magnitude (or at random, the control), rewinding the kept parameters to their
-# initial values before each round, 2 trials. Both criteria and both trials train as
+# initial values before each round, 2 trials. Both criteria and all our trials train as
 # **one stacked model**, and a trial's magnitude and random members share their
 # initial weights and batches, so they differ only in their masks.
 #
 # - The **asymptote runs** retrain the round-91 masks (sparsity 0.919) on a new dataset
 #   (seed 43), batch 500, and on its shuffled, flipped and chunk-swapped versions. They
-#   also put the masks on new initial weights (seed + 1). All 30 networks train as one stack.
+#   also put the masks on new initial weights (seed + 1). Each trial's 15 networks train as
+#   one stack, stored on its own.
 # - The **spatial prior** is measured, not only pictured. We count the first-layer pairs
 #   of neighbouring inputs that a hidden unit both keeps, and compare the count with
 #   random masks of the same shape in a permutation test. The first null keeps each
