@@ -64,7 +64,6 @@ $(EXEC_DIR)/%.ipynb: notebooks/%.ipynb $(LIBRARY) $(if $(filter True,$(FORCE)),a
 	$(BIN)/papermill $< $(EXEC_DIR)/.$*.running.ipynb -k python3 --cwd notebooks $(PAPERMILL_FLAGS) \
 	    -p profile $(PROFILE) -p device $(DEVICE) -p force $(FORCE) \
 	    $(if $(SEEDS),-p seeds '$(SEEDS)') $(if $(SET),-p overrides '$(SET)')
-	$(BIN)/python tools/hide_parameters.py $(EXEC_DIR)/.$*.running.ipynb
 	mv $(EXEC_DIR)/.$*.running.ipynb $@
 
 # The record (results/paper/): chapters first, then ablations, each notebook's tqdm bars in the log.

@@ -8,10 +8,10 @@ import pandas as pd
 
 from . import plotting, runtimes
 from .paths import in_clone
-from .profiles import customised
+from .profiles import FULL, PAPER, customised
 from .results import Run, load_results, to_jsonable
 
-RECORD, PAPER, FULL = "record", "paper", "full"  # profile="record": the stored results of record, never recomputed
+RECORD = "record"  # profile="record": the stored results of record, never recomputed
 
 
 def start(name: str, section: str, profile: str, device: str = "auto", force: bool = False,

@@ -57,17 +57,21 @@ def pooling_gap(result: dict) -> tuple[np.ndarray, np.ndarray]:
     return gap[:, 0], gap[:, -1]
 
 
-def paper_gap(size: int) -> float:
-    """The authors' single run at ``size`` training signals: worst pooling minus best
-    non-pooling test accuracy (points), as ``pooling_gap`` measures ours."""
+def _paper_extremes(size: int) -> tuple[float, float]:
+    """The authors' single run at ``size``: worst pooling and best non-pooling test accuracy (%)."""
     acc = PAPER_FINAL_ACC[size]
-    return round(min(acc[m] for m in POOLING) - max(acc[m] for m in NO_POOLING), 1)
+    return min(acc[m] for m in POOLING), max(acc[m] for m in NO_POOLING)
+
+
+def paper_gap(size: int) -> float:
+    """The authors' worst pooling minus best non-pooling accuracy at ``size`` (points), as
+    ``pooling_gap`` measures ours."""
+    worst, best = _paper_extremes(size)
+    return round(worst - best, 1)
 
 
 def _gap_text(size: int) -> str:
-    acc = PAPER_FINAL_ACC[size]
-    worst, best = min(acc[m] for m in POOLING), max(acc[m] for m in NO_POOLING)
-    return f"{worst:g} - {best:g} = {paper_gap(size):.1f}"
+    return "{:g} - {:g}".format(*_paper_extremes(size)) + f" = {paper_gap(size):.1f}"
 
 
 def stride_not_better(result: dict) -> list[bool]:

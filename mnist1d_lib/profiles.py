@@ -46,6 +46,7 @@ class ClassificationSettings:
     val_size: int = 500  # held out of the 4000 training examples for early stopping
 
 
+PAPER, FULL = "paper", "full"  # the record's profile (the paper's settings) and its one-hour stand-in
 PAPER_MLP_WIDTHS = (2, 3, 4, 5, 7, 9, 12, 16, 21, 27, 36, 47, 61, 80, 104, 135, 177, 230, 300)  # unique(geomspace(2, 300, 20))
 PAPER_CNN_CHANNELS = tuple(range(2, 30, 2)) + tuple(range(30, 101, 5))
 

@@ -8,10 +8,10 @@ beside it (``full_verdict``) where the record is the paper's.
 """
 from __future__ import annotations
 
+from .profiles import FULL, PAPER
 from .results import load_results
 from .scorecard import scorecard_rows
 
-PAPER, FULL = "paper", "full"
 
 
 def record_results() -> dict[str, dict]:
