@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What a session with a GPU machine runs, from the repository root on that machine:
-#   1. the unit tests with CUDA available (notebook runs left out);
+#   1. the CPU-against-CUDA agreement test (tests/test_devices.py), then the other unit tests with
+#      CUDA available (notebook runs left out);
 #   2. the record: the notebooks named as arguments at the paper profile on CUDA, PARALLEL at a
 #      time, the heaviest first, each within what is left of DEADLINE seconds, timed. A notebook
 #      stopped by the deadline keeps every computation it finished (each is stored at once) and
@@ -22,6 +23,8 @@ export PYTHONPATH=$PWD:/tmp/site PYTHONUNBUFFERED=1 MPLBACKEND=Agg MNIST1D_CACHE
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$OUT/device.txt"
 python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())' | tee -a "$OUT/device.txt"
 
+timeout 120 python3 -m pytest -q -p no:cacheprovider tests/test_devices.py > "$OUT/devices.txt" 2>&1
+tail -3 "$OUT/devices.txt"
 timeout 120 python3 -m pytest -q -m "not notebooks" -p no:cacheprovider tests > "$OUT/tests.txt" 2>&1
 tail -5 "$OUT/tests.txt"
 

@@ -335,7 +335,9 @@ ABLATIONS = {  # ablation -> the setting it varies
 def ablation_groups(settings, ablation: str) -> list[tuple[str, Dataset, SearchConfig]]:
     """(value, data, search) of every group of an ablation. Groups differ in what one
     stack cannot hold (input length, learning rate, schedule); each group trains both
-    criteria and all trials together, on the ablation's shorter schedule."""
+    criteria and all trials together, on the ablation's schedule: the chapter's sparsities
+    at ``settings.ablation_rounds``. Every ablation's baseline (no perturbation, the linear
+    schedule, the default init, the chapter's learning rate) is that same search."""
     rounds = settings.ablation_rounds
     linear = tuple(PAPER_SPARSITY[r] for r in rounds)
     steps = settings.ablation_steps
@@ -344,7 +346,8 @@ def ablation_groups(settings, ablation: str) -> list[tuple[str, Dataset, SearchC
     data = make_dataset()
     if ablation == "schedule":
         final = PAPER_SPARSITY[max(rounds)]
-        return [(kind, data, search_config(settings, sparsity_schedule(kind, len(rounds), final), steps))
+        return [(kind, data, search_config(settings, linear if kind == "linear" else
+                                           sparsity_schedule(kind, len(rounds), final), steps))
                 for kind in SCHEDULES]
     if ablation == "init":
         return [(init, data, search_config(settings, linear, steps, init=init)) for init in INITS]
@@ -353,18 +356,26 @@ def ablation_groups(settings, ablation: str) -> list[tuple[str, Dataset, SearchC
     raise ValueError(f"ablation={ablation!r}: choose one of {', '.join(ABLATIONS)}")
 
 
-def _group_computation(ablation: str, value: str, data: Dataset, config: SearchConfig, device: str):
+def _group_computation(desc: str, data: Dataset, config: SearchConfig, device: str):
     def compute():
-        return {"value": value, **_search_summary(search(data, config, device, desc=f"{ablation}: {value}"))}
+        return _search_summary(search(data, config, device, desc=desc))
     return compute
 
 
 def ablation_computations(settings, ablation: str, device: str) -> dict[str, tuple[dict, object]]:
     """An ablation's computations for ``Run.compute_many``: ``{"<ablation>: <value>": (config,
     fn)}``, one per group, so that each group is stored (and resumable across sessions)
-    on its own; ``fn`` returns the group's ``_search_summary`` with its ``value``."""
-    perturbations = {"input_noise": settings.input_noise, "label_noise": settings.label_noise, "crop": settings.crop}
-    return {f"{ablation}: {value}": ({"search": cfg, "ablation": ablation, "value": value,
-                                      **(perturbations if ablation == "perturbation" else {})},
-                                     _group_computation(ablation, value, data, cfg, device))
+    on its own; ``fn`` returns the group's ``_search_summary``. A group's config names
+    only what its result depends on (its search, and its perturbation of the data), so
+    the baseline group, the same search in every ablation, has one cache key, and the
+    record computes it once (``Run`` reuses an output of any notebook of the profile)."""
+    return {f"{ablation}: {value}": ({"search": cfg, **_perturbation_config(settings, value)},
+                                     _group_computation(f"{ablation}: {value}", data, cfg, device))
             for value, data, cfg in ablation_groups(settings, ablation)}
+
+
+def _perturbation_config(settings, perturbation: str) -> dict:
+    """What ``perturbed_data(settings, perturbation)`` depends on besides the data set ({} for
+    no perturbation, or for a group of another ablation)."""
+    return {"input noise": {"input_noise": settings.input_noise}, "label noise": {"label_noise": settings.label_noise},
+            "crop": {"crop": settings.crop}}.get(perturbation, {})

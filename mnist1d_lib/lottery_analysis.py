@@ -172,7 +172,8 @@ def slug(value: str) -> str:
 def ablation_results(run, settings, ablation: str, device: str) -> tuple[list[dict], pd.DataFrame]:
     """Search (or load) every group of an ablation in ``run``, record its measurements,
     and return the groups and their table."""
-    groups = list(run.compute_many(lottery.ablation_computations(settings, ablation, device)).values())
+    groups = [{"value": key.split(": ", 1)[1], **group}
+              for key, group in run.compute_many(lottery.ablation_computations(settings, ablation, device)).items()]
     record_measurements(run, ablation_measurements(ablation, groups))
     return groups, ablation_table(groups, lottery.ABLATIONS[ablation])
 
@@ -230,7 +231,7 @@ def _authors_chunk_swap() -> str:
 
 
 def _lottery_claims() -> list[Claim]:
-    short = "shorter schedule than the chapter"
+    short = "read at the final round: the chapter's ticket round 91 at the paper profile"
     claims = [
         Claim("lottery/ticket_beats_random_high_sparsity", "lottery",
               "the ticket (magnitude pruning, rewound) beats a random mask of equal sparsity at every round of "
@@ -304,7 +305,7 @@ _SEARCH = (f"{len(_FULL.rounds)} of the paper's {len(_PAPER.rounds)} rounds, the
 _RETRAIN = (f"retraining lasts {_FULL.asymptote_steps} steps of batch {_FULL.asymptote_batch} instead of "
             f"{_PAPER.asymptote_steps} (the authors' logs move by at most 2 points from step 1000 to 6000)")
 _ABLATION = (f"{len(_FULL.ablation_rounds)} rounds of {_FULL.ablation_steps} steps instead of the chapter's "
-             f"{len(_PAPER.ablation_rounds)} of {_PAPER.ablation_steps}")
+             f"{len(_PAPER.ablation_rounds)} of {_PAPER.ablation_steps} up to its ticket round")
 
 
 def _shuffled(runs: dict) -> str:

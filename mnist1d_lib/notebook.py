@@ -41,7 +41,7 @@ def start(name: str, section: str, profile: str, device: str = "auto", force: bo
 def record_banner(run: Run) -> str:
     """Where this chapter's verdicts of record come from, and what they are (Markdown)."""
     from .fingerprint import changed
-    from .record import record_results, record_rows
+    from .record import paper_progress, record_results, record_rows
     from .report import badge
 
     results = record_results()
@@ -61,6 +61,10 @@ def record_banner(run: Run) -> str:
     stale = {k: changed(o.get("reached", {})) for k, o in doc.get("outputs", {}).items()
              if isinstance(o.get("reached"), dict)}
     stale = {k: v for k, v in stale.items() if v}
+    progress = paper_progress(run.notebook)
+    if progress:
+        lines.append("Stored so far at the paper's settings (measured compute): " + "; ".join(
+            f"`{k}` {m:.0f} min" for k, m in progress.items()) + ". `make record` goes on from there.")
     if stale:
         lines.append("The code these results reached has changed since (" + "; ".join(
             f"`{k}`: {', '.join(v)}" for k, v in stale.items()) + "): they are shown as computed; `make record` "

@@ -8,10 +8,22 @@ beside it (``full_verdict``) where the record is the paper's.
 """
 from __future__ import annotations
 
+import json
+
 from .profiles import FULL, PAPER
-from .results import load_results
+from .results import load_results, results_dir
 from .scorecard import scorecard_rows
 
+
+def paper_progress(notebook: str) -> dict[str, float]:
+    """{computation: compute minutes} that a notebook not yet complete at the paper's
+    settings has stored there so far (each computation is stored as it finishes, so these
+    are measured costs of the record's units, e.g. one ablation value); empty when none."""
+    path = results_dir(PAPER) / f"{notebook}.json"
+    doc = json.loads(path.read_text()) if path.exists() else {}
+    if doc.get("complete", True):
+        return {}
+    return {key: o.get("compute_s", 0) / 60 for key, o in doc.get("outputs", {}).items()}
 
 
 def record_results() -> dict[str, dict]:

@@ -35,3 +35,22 @@ def ssl_probe_per_layer() -> dict[str, list[float]]:
     test accuracy % of the pixels and of every layer after it, in the order of ``ssl`` layers."""
     table = authors()["self_supervised"]["linear_probe_per_layer"]
     return {ours: [float(v) for v in table[theirs]] for ours, theirs in SSL_VARIANTS.items()}
+
+
+def metalearn_afunc_log() -> dict[str, dict[int, float]]:
+    """The authors' one activation-metalearning run, every 10th outer step:
+    ``{"test_acc": {step: % on the first 500 test signals}, "mean_inner_loss": {step: nats}}``."""
+    table = authors()["metalearn_afunc"]
+    return {key: {int(step): float(v) for step, v in table[f"{key}_by_outer_step"].items()}
+            for key in ("test_acc", "mean_inner_loss")}
+
+
+def metalearn_lr_log() -> dict[float, dict[int, float]]:
+    """The authors' two learning-rate metalearning runs: {start lr: {outer step: learned lr}}."""
+    return {float(start): {int(step): float(lr) for step, lr in run.items()}
+            for start, run in authors()["metalearn_lr"]["inner_lr_by_outer_step"].items()}
+
+
+def metalearn_lr_converged() -> float:
+    """The learning rate both of the authors' runs converge to, as their notebook states it (~0.62)."""
+    return float(authors()["metalearn_lr"]["converged_lr"])

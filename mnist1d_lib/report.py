@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from .files import atomic_write_text
 from .paths import colab_url
 from .profiles import PROFILES, get_profile
-from .record import FULL, PAPER, record_results, record_rows
+from .record import FULL, PAPER, paper_progress, record_results, record_rows
 from .results import EXECUTION_FILE, git_commit, load_results, repo_root, results_dir
 from .scorecard import CAUSE_KINDS, EXPLANATIONS, MISSES, VERDICTS, write_scorecard
 
@@ -286,9 +286,11 @@ def _not_yet_recorded(record: dict[str, dict]) -> list[str]:
                 f"({costs['threads']} thread, load average {costs['load_average_1min']}, {costs['measured']}):"
                 if costs["notebooks"] else "Their cost at the paper's settings is not measured yet."), ""]
     for name in pending:
-        c = costs["notebooks"].get(name)
-        lines.append(f"- {_chapter(name)}" + (f": {c['seconds'] / 3600:.2f} CPU-hours per {c['per']} ({c['unit']})"
-                                               if c else ""))
+        c, progress = costs["notebooks"].get(name), paper_progress(name)
+        lines.append(f"- {_chapter(name)}" + (f": {c['units']} × {c['seconds'] / 3600:.2f} CPU-hours, one per "
+                                               f"{c['per']} ({c['unit']})" if c else "")
+                     + (". Stored so far at the paper's settings, measured: " + "; ".join(
+                         f"`{k}` {m:.0f} min" for k, m in progress.items()) if progress else ""))
     return lines + [""]
 
 

@@ -125,15 +125,28 @@ class Run:
         self.path = self.dir / f"{notebook}.json"
         self.started = time.time()
         self.stored = json.loads(self.path.read_text()) if self.path.exists() else {}
-        # A reader's run (seeds or settings of its own) reuses any output of its named profile
-        # whose cache key it shares: the seeds that profile already computed, one computation each
-        base = results_dir(self.settings.base) / f"{notebook}.json" if self.settings.base else None
-        self.reusable = {o["cache_key"]: o for o in json.loads(base.read_text()).get("outputs", {}).values()
-                         if "cache_key" in o} if base and base.exists() else {}
+        self._reusable: dict[str, dict] | None = None  # read when first needed (see ``reusable``)
         self.outputs: dict[str, dict] = {}
         self.metrics: dict[str, dict] = {}
         self.figures: list[str] = []
         self.computed = False  # whether any output was computed rather than read from the store
+
+    @property
+    def reusable(self) -> dict[str, dict]:
+        """{cache key: stored output} of every notebook of this run's results folder and, for
+        a reader's run, of its named profile: a computation whose key any of them holds is
+        not computed again (the same search in several ablations, the seeds the record already
+        has). Each output names the notebook file it was first stored in (``stored_in``)."""
+        if self._reusable is None:
+            folders = [self.dir] + ([results_dir(self.settings.base)] if self.settings.base else [])
+            self._reusable = {}
+            for path in (p for folder in folders for p in sorted(folder.glob("*.json"))):
+                doc = json.loads(path.read_text())
+                for o in (doc.get("outputs", {}) if isinstance(doc, dict) else {}).values():
+                    if isinstance(o, dict) and "cache_key" in o:
+                        self._reusable.setdefault(o["cache_key"], {
+                            **o, "stored_in": o.get("stored_in", f"{path.parent.name}/{path.stem}")})
+        return self._reusable
 
     def cache_key(self, config: Any, fn: Callable) -> tuple[str, dict[str, str]]:
         """(key, ``{library definition reached: its hash}``): a hash of ``config`` and of ``fn``'s
@@ -160,7 +173,8 @@ class Run:
         the missing ones side by side on ``parallel.workers()`` processes (each checkpoints
         in its own process as ``compute`` does, and is stored as soon as it is done). A
         reader's run takes an output it lacks from its named profile's results where the
-        cache keys are equal (e.g. a seed the record has computed on its own)."""
+        cache keys are equal (e.g. a seed the record has computed on its own), and so does any
+        run from another notebook's results in its folder (``reusable``)."""
         keys = {key: self.cache_key(config, fn) for key, (config, fn) in computations.items()}
         stored = {key: self.stored.get("outputs", {}).get(key) for key in computations}
         for key in computations:

@@ -58,9 +58,9 @@ print(f"train x {data.x.shape}, test x {data.x_test.shape}, classes {np.bincount
 # %% [markdown]
 # ## Templates and how a signal is made
 #
-# Each digit starts as a 12-point template ({numref}`fig-dataset-templates`). The
-# `mnist1d` generator then applies its steps in a fixed order; {numref}`fig-dataset-steps`
-# follows one example through them.
+# Each digit starts as a 12-point template ({ref}`the first figure below <fig-dataset-templates>`).
+# The `mnist1d` generator then applies its steps in a fixed order; {ref}`the second
+# <fig-dataset-steps>` follows one example through them.
 
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-dataset-templates", "caption": "The ten templates of MNIST-1D (12 points each)."}}
 templates = m1.data.templates()

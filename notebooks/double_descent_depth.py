@@ -24,8 +24,7 @@
 #
 # **How we test it.** The chapter's MLP and optimiser (SGD, lr 0.01, momentum 0.9,
 # batch 100; the record trains the chapter's 500 epochs, so that the models interpolate as in the seed report; the one-hour `full` profile 150)
-# with 1 to 6 hidden layers of `settings.width`
-# units each, 15 % label noise, several seeds. All seeds of one depth train as one
+# with 1 to 6 hidden layers of equal width (the line below the settings gives it), 15 % label noise, several seeds. All seeds of one depth train as one
 # stacked model. The peak is located as in the chapter: the highest test error at or
 # beyond the classical minimum.
 
@@ -48,6 +47,9 @@ import mnist1d_lib as m1
 
 run, settings = m1.notebook.start("double_descent_depth", "dd_ablations", profile, device, force, seeds, overrides)
 m1.notebook.settings_table(settings)
+
+# %% tags=["remove-input"]
+m1.notebook.prose("In this run: hidden layers of {width} units, label noise {label_noise}, {epochs} epochs.", settings)
 
 # %% [markdown]
 # ## Training and results

@@ -22,7 +22,7 @@
 # and label noise, and a table of its runs (hidden size, layers, noise, dropout, train
 # and test error).
 #
-# **How we test it.** The two-hidden-layer MLP of `settings.width` units at the
+# **How we test it.** The chapter's two-hidden-layer MLP at the
 # chapter's optimiser (500 epochs in the record, 150 in the one-hour `full` profile) over every pair of dropout rate and label-noise fraction in the
 # profile, several seeds each: all of them, with their own rates and noisy labels,
 # train as one stacked model. The table below the heatmap lists every run.
@@ -48,6 +48,9 @@ import mnist1d_lib as m1
 
 run, settings = m1.notebook.start("double_descent_dropout_noise", "dd_ablations", profile, device, force, seeds, overrides)
 m1.notebook.settings_table(settings)
+
+# %% tags=["remove-input"]
+m1.notebook.prose("In this run: hidden layers of {width} units, dropout rates {dropouts}, label-noise fractions {heatmap_noise_levels}, {epochs} epochs.", settings)
 
 # %% [markdown]
 # ## Training and results

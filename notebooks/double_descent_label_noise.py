@@ -21,7 +21,7 @@
 # **What the seed report {cite}`seedreport` found (2.1.2).** Test error increases with the fraction
 # of noisy training labels; train error stays 0 up to about 0.15, then rises.
 #
-# **How we test it.** The two-hidden-layer MLP of `settings.width` units at the
+# **How we test it.** The chapter's two-hidden-layer MLP at the
 # chapter's optimiser (500 epochs in the record, 150 in the one-hour `full` profile), trained on labels of which a fraction 0 to 0.5 is replaced by
 # random classes (one draw per seed), every level and seed at once. "Test error rises"
 # is measured per seed as a Spearman rank correlation of at least 0.9 between noise
@@ -46,6 +46,9 @@ import mnist1d_lib as m1
 
 run, settings = m1.notebook.start("double_descent_label_noise", "dd_ablations", profile, device, force, seeds, overrides)
 m1.notebook.settings_table(settings)
+
+# %% tags=["remove-input"]
+m1.notebook.prose("In this run: hidden layers of {width} units, label-noise fractions {noise_levels}, {epochs} epochs.", settings)
 
 # %% [markdown]
 # ## Training and results

@@ -21,7 +21,7 @@
 # **What the seed report {cite}`seedreport` found (2.1.3).** Varying the hidden size gives a curve of
 # the same shape as varying the number of layers (a peak, then descent).
 #
-# **How we test it.** A deeper MLP (`settings.depth_for_widths` hidden layers) over a
+# **How we test it.** A deeper MLP (its depth in the line below the settings) over a
 # grid of widths, 15 % label noise, the chapter's optimiser (500 epochs in the record, 150 in the one-hour `full` profile), several seeds; all trained at
 # once with zero-padding of the narrower members. We report the height of the
 # test-error peak above the classical minimum (a new measurement: the seed report gives
@@ -46,6 +46,9 @@ import mnist1d_lib as m1
 
 run, settings = m1.notebook.start("double_descent_width", "dd_ablations", profile, device, force, seeds, overrides)
 m1.notebook.settings_table(settings)
+
+# %% tags=["remove-input"]
+m1.notebook.prose("In this run: {depth_for_widths} hidden layers of widths {widths}, label noise {label_noise}, {epochs} epochs.", settings)
 
 # %% [markdown]
 # ## Training and results

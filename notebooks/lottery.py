@@ -11,7 +11,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # Lottery tickets and spatial inductive biases (Fig. 4)
 #
@@ -160,7 +159,7 @@ m1.notebook.verdicts(run, "lottery")
 #
 # ## Summary
 #
-# The verdict table answers each claim of Fig. 4 at this profile. The
+# Each claim of Fig. 4, with this run's numbers, follows. The
 # [ablations](lottery_perturbation.ipynb) perturb the data, and change the sparsity
 # schedule, the initialisation and the learning rate.
 

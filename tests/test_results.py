@@ -213,3 +213,24 @@ def test_a_readers_run_reuses_the_seeds_its_profile_computed(results_tmp, monkey
     assert computed == [1]
     fresh = chapter(Run("metalearn_afunc", custom, device="cpu", force=True), (0, 1))
     assert json.dumps(reused, sort_keys=True) == json.dumps(fresh, sort_keys=True)
+
+
+def test_a_computation_stored_by_another_notebook_of_the_profile_is_reused(results_tmp):
+    """Every lottery ablation's baseline group is the same search: stored by one
+    ablation notebook, it is reused by the others, with where it came from."""
+    settings = m1.profiles.get_profile("smoke").lottery
+    computed = []
+
+    def baseline(ablation):
+        (key, (config, compute)), *_ = m1.lottery.ablation_computations(settings, ablation, "cpu").items()
+        return key, config, lambda: computed.append(ablation) or compute()
+
+    first = Run("lottery_init", "smoke", device="cpu")
+    key, config, fn = baseline("init")
+    stored = first.compute(key, config, fn)
+    first.save()
+    second = Run("lottery_perturbation", "smoke", device="cpu")
+    key, config, fn = baseline("perturbation")
+    assert key == "perturbation: none" and second.compute(key, config, fn) == stored
+    assert computed == ["init"]
+    assert second.outputs[key]["stored_in"] == "smoke/lottery_init"
