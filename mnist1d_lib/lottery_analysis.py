@@ -193,6 +193,22 @@ def asymptote_panels(result: dict) -> dict[str, dict[str, np.ndarray]]:
     return {title: {net: np.asarray(v) for net, v in nets.items()} for title, nets in panels.items()}
 
 
+# The authors' retraining conditions (their reference data) by our panel titles, and the step
+# their final accuracies are printed at (total_steps 6000)
+AUTHORS_FINAL_STEP = 6000
+AUTHORS_CONDITIONS = {"original": "new_data", "shuffled": "shuffled", "flipped": "flipped",
+                      "chunk-swapped": "chunk_swap", "original, new init": "reinit_keep_mask"}
+
+
+def authors_asymptotes() -> dict[str, dict[str, list[float]]]:
+    """The authors' final test accuracies (%) of the retrained networks, per panel of
+    ``asymptote_panels`` and net, one per trial (their notebook's step 6000)."""
+    runs = reference.authors()["lottery"]["final_test_acc_step6000"]
+    return {title: {net: [runs[key][t][net] for t in sorted(runs[key]) if t.startswith("trial")]
+                    for net in ("dense", "ticket", "random")}
+            for title, key in AUTHORS_CONDITIONS.items()}
+
+
 def mask_panels(result: dict) -> dict[str, np.ndarray]:
     """First-layer masks (units, inputs) of every search member, titled with their sparsity."""
     panels = {}

@@ -236,15 +236,24 @@ def ticket_figure(sparsity, losses: dict, accuracies: dict):
     return fig
 
 
-def asymptote_figure(step, panels: dict):
+def asymptote_figure(step, panels: dict, authors: dict | None = None, authors_step: int | None = None):
     """Test accuracy against the training step of the retrained networks: one panel per
-    condition (title -> {net: (trials, E)}), mean ± std over trials."""
+    condition (title -> {net: (trials, E)}), mean ± std over trials; the authors' final
+    accuracies (``authors``: title -> {net: [% per trial]}, read at ``authors_step``) as
+    crosses where our runs reach that step."""
     fig, axes = plt.subplots(1, len(panels), figsize=(3.4 * len(panels), 3.4), sharey=True, squeeze=False)
+    drawn = False
     for ax, (title, nets) in zip(axes[0], panels.items()):
         for net, values in nets.items():
             mean_band(ax, step, values, net, color=TICKET_COLORS[net])
+            theirs = (authors or {}).get(title, {}).get(net, [])
+            if theirs and authors_step is not None and step[-1] >= authors_step:
+                ax.plot([authors_step] * len(theirs), theirs, "x", color=TICKET_COLORS[net], ms=7, mew=1.5)
+                drawn = True
         ax.set(title=title, xlabel="training step")
     axes[0][0].set_ylabel("test accuracy (%)")
+    if drawn:
+        axes[0][-1].plot([], [], "x", color="0.3", ms=7, mew=1.5, label="authors' trials")
     axes[0][-1].legend(frameon=False, fontsize="small")
     return fig
 

@@ -92,8 +92,10 @@ run.save_figure(m1.plotting.ticket_figure(sparsity, la.ticket_curves(search, "te
 # %%
 la.asymptote_summary(result)
 
-# %% tags=["hide-input"] mystnb={"figure": {"name": "fig-lottery-asymptotes", "caption": "Test accuracy during retraining (batch 500) of the dense network, the ~92 % ticket and a random mask of equal sparsity, on a new dataset (seed 43), on its feature-shuffled, time-flipped and chunk-swapped versions, and from new initial weights; mean ± std over trials."}}
-run.save_figure(m1.plotting.asymptote_figure(result["step"], la.asymptote_panels(result)), "asymptotes", source="paper Fig. 4c-d")
+# %% tags=["hide-input"] mystnb={"figure": {"name": "fig-lottery-asymptotes", "caption": "Test accuracy during retraining (batch 500) of the dense network, the ~92 % ticket and a random mask of equal sparsity, on a new dataset (seed 43), on its feature-shuffled, time-flipped and chunk-swapped versions, and from new initial weights; mean ± std over trials. Crosses: the authors' two trials at step 6000 (their notebook's log), drawn where our runs reach that step."}}
+run.save_figure(m1.plotting.asymptote_figure(result["step"], la.asymptote_panels(result), la.authors_asymptotes(),
+                                             la.AUTHORS_FINAL_STEP),
+                "asymptotes", source="paper Fig. 4c-d")
 
 # %% [markdown]
 # ## Fig. 4e: the spatial prior of the first-layer masks

@@ -203,3 +203,20 @@ def test_a_run_off_the_record_shows_the_verdict_of_record_beside_its_own():
     of_record = m1.results.Run("metalearn_lr", "paper", device="cpu")
     of_record.record("metalearn_lr/converged_lr", [0.6, 0.62, 0.63])
     assert "the record" not in m1.notebook.verdicts(of_record, "metalearn_lr")._repr_html_()
+
+
+def test_a_notebook_half_done_at_the_paper_profile_shows_what_its_stored_units_cost(results_tmp):
+    full = m1.results.Run("metalearn_afunc_noise", profile="full", device="cpu")
+    full.record("metalearn_afunc_noise/no_effect", [True] * 5)
+    full.save()
+    paper = m1.results.Run("metalearn_afunc_noise", profile="paper", device="cpu")
+    paper.compute("noise: 0", {"noise": 0.0}, lambda: 1.0)  # stored at once, the notebook not complete
+    doc = json.loads(paper.path.read_text())
+    doc["outputs"]["noise: 0"]["compute_s"] = 1800.0
+    paper.path.write_text(json.dumps(doc))
+    assert m1.record.paper_progress("metalearn_afunc_noise") == {"noise: 0": 30.0}
+    record = m1.record.record_results()
+    assert record["metalearn_afunc_noise"]["record_profile"] == "full"
+    assert "`noise: 0` 30 min" in "\n".join(m1.report._not_yet_recorded(record))
+    banner = m1.notebook.record_banner(m1.results.Run("metalearn_afunc_noise", profile="full", device="cpu"))
+    assert "not yet run at the paper's settings" in banner and "`noise: 0` 30 min" in banner
