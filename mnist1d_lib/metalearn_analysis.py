@@ -254,7 +254,8 @@ def baseline_curve(name: str) -> np.ndarray:
 
 def _metalearn_claims() -> list[Claim]:
     afunc = "learned activation (ELU + meta-MLP), test accuracy (%) of an MLP retrained from 5 fresh seeds"
-    short = "a shorter outer schedule than the chapter's (see the notebook); accuracy over 5 fresh seeds"
+    short = ("one metalearning run per value, of the chapter's 301 outer steps at the paper profile and a few at "
+             "the one-hour full profile; accuracy over 5 fresh seeds")
     return [
         Claim("metalearn_lr/converged_lr", "metalearn_lr",
               f"metalearned SGD learning rate after the outer steps, mean of the starts 0.15 and 1.5 (Fig. 6: "
