@@ -23,8 +23,9 @@
 # (67.4 % with, 67.6 % without).
 #
 # **How we test it.** The chapter's inner problem and outer loop (MLP 40-128-10, RMSprop lr
-# 0.01, 301 inner steps, meta-loss over the last 200), with a **shorter outer schedule**
-# than the chapter's (see the settings). Test accuracy is that of the final learned
+# 0.01, 301 inner steps, meta-loss over the last 200), one metalearning run per value: the
+# chapter's 301 outer steps in the record, a few in the one-hour `full` profile (see the
+# settings). Test accuracy is that of the final learned
 # activation, retrained from the chapter's fresh seeds under the member's own settings
 # (mean ± std).
 
