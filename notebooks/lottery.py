@@ -147,7 +147,7 @@ m1.notebook.verdicts(run, "lottery")
 #
 # ## Reading the verdicts
 #
-# - **Shuffled data.** Both of the authors' lottery notebooks show the ticket 0-2 points
+# - **Shuffled data.** Both of the authors' lottery notebooks show the ticket 0.1-2.3 points
 #   *below* the dense network on shuffled data (their printed numbers, with sources, are
 #   in the book's reference data, `mnist1d_lib/authors_reference.json`). A ticket that is
 #   not below the dense network here fails that claim. The ticket does lose most of

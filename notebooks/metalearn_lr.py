@@ -73,9 +73,9 @@ fig, axes = plt.subplots(1, 3, figsize=(15, 4))
 for ax, (key, ylabel) in zip(axes, [("meta_loss", "outer objective (nats)"), ("final_inner_loss", "final inner loss (nats)"),
                                     ("lr", "learning rate")]):
     m1.plotting.curves_by_setting(ax, ma.curves(runs, key, "start_lr"), "start", ylabel)
-for start, authors in m1.reference.metalearn_lr_log().items():
+for i, authors in enumerate(m1.reference.metalearn_lr_log().values()):
     axes[2].plot(list(authors), list(authors.values()), "--", color="0.5",
-                 label="authors' runs (every 3rd step)" if start == max(m1.reference.metalearn_lr_log()) else None)
+                 label=None if i else "authors' runs (every 3rd step)")
 paper_lr = m1.reference.metalearn_lr_converged()
 axes[2].axhline(paper_lr, color="0.3", ls=":", label=f"paper: {paper_lr:g}")
 axes[2].legend(frameon=False)

@@ -9,7 +9,7 @@ library and ``profiles.paper``):
 - the activation ablations: one metalearning run (301 outer steps of a 301-step unroll,
   timed from 3 outer steps after a warm-up) per ablated value, at 128 hidden units;
 - the lottery ablations: one group (every trial and both criteria stacked, as the record
-  runs them), 100 pruning rounds of 1501 steps, timed from one round.
+  runs them), its ``ablation_rounds`` pruning rounds of 1501 steps, timed from one round.
 
 Writes ``results/paper/costs.json``, which the status page shows beside the notebooks that
 have no record yet (with the units the record has already stored, which are measured in
