@@ -7,7 +7,9 @@ Each notebook writes ``results/<profile>/<notebook>.json``::
      "metrics": {claim_id: {"values": [...], "n_seeds"}},
      "provenance": {"git_commit", "versions", "finished"}, "figures": [...]}
 
-and its figures to ``results/<profile>/figures/<notebook>/<name>.{png,pdf}``.
+and its figures to ``results/<profile>/figures/<notebook>/<name>.{png,pdf}``. The
+notebook's ``compute_s`` (seconds, one thread) sums its outputs' except those reused
+from another notebook's file (``stored_in``), so a profile's total counts each once.
 ``Run.compute`` reuses a stored output when its cache key -- a hash of the
 computation's config and of the source text of the code it reaches
 (``fingerprint``) -- is unchanged, so a rerun after editing prose, plots, or a
@@ -234,7 +236,7 @@ class Run:
             "notebook": self.notebook, "profile": self.profile, "base_profile": self.settings.base,
             "complete": complete, "device": device_description(self.device), "config": to_jsonable(self.settings),
             "runtime_s": round(time.time() - self.started, 2),
-            "compute_s": round(sum(o["compute_s"] for o in outputs.values()), 2),
+            "compute_s": round(sum(o["compute_s"] for o in outputs.values() if "stored_in" not in o), 2),
             "outputs": outputs, "metrics": self.metrics if complete else self.stored.get("metrics", {}),
             "figures": self.figures if complete else self.stored.get("figures", []),
             "provenance": {"git_commit": git_commit(), "versions": package_versions(),

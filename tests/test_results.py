@@ -234,3 +234,6 @@ def test_a_computation_stored_by_another_notebook_of_the_profile_is_reused(resul
     assert key == "perturbation: none" and second.compute(key, config, fn) == stored
     assert computed == ["init"]
     assert second.outputs[key]["stored_in"] == "smoke/lottery_init"
+    second.save()
+    saved = json.loads(second.path.read_text())
+    assert saved["compute_s"] == 0 < json.loads(first.path.read_text())["compute_s"]
