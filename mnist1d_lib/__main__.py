@@ -55,7 +55,7 @@ def main(argv: list[str]) -> int:
     section = notebook_section(args.notebook)
     overrides = dict(parse_setting(s) for s in args.set)
     try:
-        profile = customised(args.profile, section, args.seeds, overrides)  # every value checked here
+        profile = customised(args.profile, section, args.seeds, overrides, args.notebook)  # every value checked here
     except ValueError as err:
         raise SystemExit(f"{args.notebook}: {err}") from None
     import papermill

@@ -9,6 +9,7 @@ from .data import make_dataset, validation_indices
 from .models import MODELS, build_model
 from .profiles import ClassificationSettings
 from .reference import authors
+from .seeds import Seeded, join_leading, split_leading
 from .train import TrainConfig, early_stopping, train_many
 from .transforms import SPATIAL_TRANSFORMS, transform_inputs
 
@@ -54,6 +55,15 @@ def train_benchmark(settings: ClassificationSettings, device: str = "auto", prog
                       if not (run == "final" and key.startswith("val_"))}
                 for run, rows in members.items()}
     return out
+
+
+def benchmark_computation(settings: ClassificationSettings, device: str = "auto"):
+    """Table 1's computation for ``Run.compute``: (config, fn), ``fn`` = ``train_benchmark``."""
+    return settings, lambda: train_benchmark(settings, device)
+
+
+# Table 1's computation, per seed: every history's arrays but ``step`` have one row per seed
+BENCHMARK = Seeded(benchmark_computation, split_leading, join_leading)
 
 
 def final(history: dict, metric: str = "test_acc") -> np.ndarray:

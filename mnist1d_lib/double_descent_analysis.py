@@ -6,6 +6,7 @@ read never invalidates stored sweeps. Errors are in percent.
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Sequence
 
 import numpy as np
@@ -15,6 +16,7 @@ from .claims import Claim
 from .double_descent import ABLATIONS, REPORT_BASE, ablation_computation
 from .notebook import record_measurements
 from .profiles import get_profile
+from .seeds import Seeded, join_rows, split_rows
 
 NO_PEAK_POINTS = 2.0  # a curve "has no peak" when it rises at most this far (points) above its minimum
 RISE_CORRELATION = 0.9  # test error "rises" with label noise when their Spearman correlation reaches this
@@ -137,12 +139,18 @@ def ablation_measurements(ablation: str, table: pd.DataFrame) -> dict[str, list]
 
 
 
+def ablation_seeded(ablation: str) -> Seeded:
+    """One ablation's computation, per seed: a sweep's rows are its members."""
+    return Seeded(lambda settings, device: ablation_computation(settings, ablation, device),
+                  partial(split_rows, rows="members"), partial(join_rows, rows="members"),
+                  seeds_of=lambda config: list(dict.fromkeys(m["seed"] for m in config["members"])))
+
+
 def ablation_results(run, settings, ablation: str, device: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Train one ablation (``double_descent.ablation_computation``, stored by ``run``),
     record its seed-report measurements in ``run``, and return its final table (one row
     per run) and the mean ± std over seeds of each setting."""
-    key, computation = ablation_computation(settings, ablation, device)
-    table = final_table(run.compute("sweep", key, computation))
+    table = final_table(run.compute_seeds("sweep", ablation_seeded(ablation), settings, device))
     record_measurements(run, ablation_measurements(ablation, table))
     column = ABLATIONS[ablation][0]
     main = table[table["width"] != REPORT_BASE["width"]] if ablation == "dropout" else table

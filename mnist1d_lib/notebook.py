@@ -24,7 +24,7 @@ def start(name: str, section: str, profile: str, device: str = "auto", force: bo
     stored_only = profile == RECORD
     if stored_only:  # the results of record: the paper profile's where this notebook has them, else full's
         profile = PAPER if name in load_results(PAPER) else FULL
-    run = Run(name, profile=customised(profile, section, seeds, overrides), device=device, force=force,
+    run = Run(name, profile=customised(profile, section, seeds, overrides, name), device=device, force=force,
               stored_only=stored_only)
     if not in_clone():
         _note(f"**Outside a clone of the book.** The results of record (`results/paper/`, `results/full/`) are "

@@ -2,6 +2,8 @@
 the measurements behind the scorecard. Accuracies in %."""
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -10,6 +12,7 @@ from . import pooling
 from .notebook import record_measurements
 from .profiles import get_profile
 from .reference import pooling_final_acc
+from .seeds import Seeded, join_rows, split_rows
 
 POOLING = ("max", "average", "L2")
 NO_POOLING = ("none", "stride 2")
@@ -90,9 +93,13 @@ def chapter_measurements(result: dict) -> dict[str, list]:
             "pooling/gap_high_data": large.tolist()}
 
 
+# The chapter's computation, per seed: rows of (method, size, seed)
+CHAPTER = Seeded(pooling.chapter_computation, split_rows, partial(join_rows, by=("method", "size")))
+
+
 def chapter_results(run, settings, device: str) -> dict:
     """Train (or load) the chapter in ``run`` and record its measurements."""
-    result = run.compute("chapter", *pooling.chapter_computation(settings, device))
+    result = run.compute_seeds("chapter", CHAPTER, settings, device)
     record_measurements(run, chapter_measurements(result))
     return result
 

@@ -244,12 +244,16 @@ def head_configs(settings) -> list[dict]:
     return configs
 
 
+# What the head study depends on, of the section's settings (the chapter's seeds are not)
+HEAD_FIELDS = ("n_samples", "head_epochs", "head_seeds")
+
+
 def head_computation(settings, device: str):
     """The projection-head study for ``Run.compute``: (config, fn); ``fn`` trains every
     head of ``head_configs`` for every head seed and returns one row per head: its
     settings and the linear probes of H (before the head) and Z (after), (seeds,)."""
     configs = head_configs(settings)
-    config = {"settings": settings, "heads": configs}
+    config = {"settings": {f: getattr(settings, f) for f in HEAD_FIELDS}, "heads": configs}
 
     def compute():
         data = make_dataset(num_samples=settings.n_samples)

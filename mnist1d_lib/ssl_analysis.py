@@ -4,6 +4,8 @@ results are read never invalidates a stored run). Accuracies in %.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -12,6 +14,7 @@ from . import ssl
 from .notebook import record_measurements
 from .reference import ssl_probe_per_layer
 from .profiles import get_profile
+from .seeds import Seeded, join_leading, split_leading
 
 PAPER_ISOLATED = (0, 3, 6, 8)  # digits the paper's t-SNE shows as isolated clusters
 _AUTHORS = ssl_probe_per_layer()  # the authors' single run of each variant, pixels first (reference data)
@@ -83,9 +86,17 @@ def layer_probes(result: dict) -> dict[str, list[float]]:
     return out
 
 
+# The chapter's and the head study's computations, per seed. Lists that are not per seed:
+# the probe epochs, the layer names and the t-SNE maps (of the first seed)
+_SHARED = frozenset({"epoch", "layers", "tsne_before", "tsne_after", "tsne_y"})
+CHAPTER = Seeded(ssl.chapter_computation, partial(split_leading, shared=_SHARED),
+                 partial(join_leading, shared=_SHARED), first_seed_only=True)
+HEADS = Seeded(ssl.head_computation, split_leading, join_leading, field="head_seeds")
+
+
 def chapter_results(run, settings, device: str) -> dict:
     """Train (or load) the chapter in ``run`` and record its measurements."""
-    result = run.compute("chapter", *ssl.chapter_computation(settings, device))
+    result = run.compute_seeds("chapter", CHAPTER, settings, device)
     record_measurements(run, chapter_measurements(result))
     return result
 
@@ -102,7 +113,7 @@ def head_table(rows: list[dict]) -> pd.DataFrame:
 def head_results(run, settings, device: str) -> tuple[list[dict], pd.DataFrame]:
     """Train (or load) the projection-head study in ``run``, record its measurement, and
     return its rows and table."""
-    rows = run.compute("heads", *ssl.head_computation(settings, device))
+    rows = run.compute_seeds("heads", HEADS, settings, device)
     record_measurements(run, {"self_supervised_projector/head_lowers_probe": [bool(b > a) for r in rows
                                                                    for b, a in zip(r["before_head"], r["after_head"])]})
     return rows, head_table(rows)

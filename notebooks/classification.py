@@ -63,7 +63,7 @@ pd.DataFrame([m1.results.to_jsonable(settings)])
 # model (`m1.train.train_many`); a progress bar shows each pair.
 
 # %%
-results = run.compute("benchmark", settings, lambda: m1.classification.train_benchmark(settings, device))
+results = run.compute_seeds("benchmark", m1.classification.BENCHMARK, settings, device)
 
 # %% [markdown]
 # ## Table 1, paper beside ours

@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -237,3 +238,62 @@ def test_a_computation_stored_by_another_notebook_of_the_profile_is_reused(resul
     second.save()
     saved = json.loads(second.path.read_text())
     assert saved["compute_s"] == 0 < json.loads(first.path.read_text())["compute_s"]
+
+
+
+STACKED = {  # notebook: (section, output key, Seeded)
+    "classification": ("classification", "benchmark", m1.classification.BENCHMARK),
+    "pooling": ("pooling", "chapter", m1.pooling_analysis.CHAPTER),
+    "self_supervised": ("ssl", "chapter", m1.ssl_analysis.CHAPTER),
+    "self_supervised_projector": ("ssl", "heads", m1.ssl_analysis.HEADS),
+    "double_descent_width": ("dd_ablations", "sweep", m1.double_descent_analysis.ablation_seeded("width")),
+}
+
+
+@pytest.mark.parametrize("notebook", sorted(STACKED))
+def test_a_stacked_chapter_computes_only_the_seeds_its_profile_lacks(results_tmp, notebook, monkeypatch):
+    """A reader's run with seeds (2, 0) where the smoke profile stored (0,) or (0, 1): seed 2
+    alone is trained, seed 0 is cut from the profile's stack, and the joined value equals a
+    fresh stack of (2, 0): the same structure, accuracies and every other number to 1e-5
+    relative or 1e-4 absolute. (A member trains the same steps in any stack -- its losses and
+    probes equal -- but a sum over its slice depends on where the slice lies in memory: an
+    evaluation loss moves by ~1e-9, which can flip the 7th stored digit, and SimCLR's class
+    silhouettes, computed from the unstacked encoder, by ~2e-5. Its t-SNE maps are compared
+    by shape only: t-SNE turns those differences into another layout.)"""
+    section, key, seeded = STACKED[notebook]
+    record = Run(notebook, "smoke", device="cpu")
+    record.compute_seeds(key, seeded, getattr(record.settings, section), "cpu")
+    record.save()
+    trained = []
+    pmap = m1.results.pmap
+    monkeypatch.setattr(m1.results, "pmap", lambda fn, jobs: trained.extend(j[0] for j in jobs) or pmap(fn, jobs))
+    custom = m1.profiles.customised("smoke", section, seeds=[2, 0], notebook=notebook)
+    settings = getattr(custom, section)
+    reader = Run(notebook, custom, device="cpu")
+    joined = reader.compute_seeds(key, seeded, settings, "cpu")
+    assert reader.outputs[key]["seeds_reused"] == {"seeds": [0], "from": f"smoke/{notebook}"}
+    assert trained == [reader.cache_key(*seeded.build(replace(settings, **{seeded.field: (2,)}), "cpu"))[0]]
+    fresh = Run(notebook, custom, device="cpu", force=True).compute_seeds(key, seeded, settings, "cpu")
+    assert_same_numbers(joined, fresh, skip=("tsne_before", "tsne_after"))
+
+
+def assert_same_numbers(a, b, path="value", skip=()):
+    """``a`` and ``b`` (JSON values) have the same structure, strings, ints and bools, and
+    floats equal to 1e-5 relative (or 1e-4 absolute); under a key in ``skip``, only the
+    same shape."""
+    assert type(a) is type(b), path
+    if isinstance(a, dict):
+        assert list(a) == list(b), path
+        for k in a:
+            if k in skip:
+                assert np.shape(a[k]) == np.shape(b[k]), f"{path}/{k}"
+            else:
+                assert_same_numbers(a[k], b[k], f"{path}/{k}", skip)
+    elif isinstance(a, list):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_same_numbers(x, y, f"{path}[{i}]", skip)
+    elif isinstance(a, float):
+        assert a == pytest.approx(b, rel=1e-5, abs=1e-4), path
+    else:
+        assert a == b, path
