@@ -65,6 +65,11 @@ def record_banner(run: Run) -> str:
     if progress:
         lines.append("Stored so far at the paper's settings (measured compute): " + "; ".join(
             f"`{k}` {m:.0f} min" for k, m in progress.items()) + ". `make record` goes on from there.")
+    joined = {k: o["seeds_reused"] for k, o in doc.get("outputs", {}).items() if o.get("seeds_reused")}
+    if joined:
+        lines.append("Joined from stacks computed apart (`Run.compute_seeds`): " + "; ".join(
+            f"`{k}`: seeds {', '.join(map(str, j['seeds']))} from an earlier stack in `{j['from']}`, the others "
+            "computed after" for k, j in joined.items()) + ".")
     if stale:
         lines.append("The code these results reached has changed since (" + "; ".join(
             f"`{k}`: {', '.join(v)}" for k, v in stale.items()) + "): they are shown as computed; `make record` "
@@ -92,6 +97,9 @@ def verdicts(run: Run, section: str):
 
     for claim_id, values in runtimes.measurements(section, run.outputs, run.settings).items():
         run.record(claim_id, values)
+    if run.stale:
+        _note("**Stored before a change.** " + "; ".join(f"`{k}`: {v} changed since" for k, v in run.stale.items())
+              + ". The results below are shown as they were computed; `make record` recomputes them.")
     rows = _section_rows(run, section)
     is_record = run.stored_only or run.profile == PAPER
     record = {} if is_record else {r["claim_id"]: r for r in record_rows() if r["n_seeds"]}

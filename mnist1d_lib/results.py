@@ -107,6 +107,19 @@ def _resumable_call(job: tuple[str, bool, Callable[[], Any]]) -> tuple[Any, floa
     return value, round(seconds, 2)
 
 
+def _difference(stored: Any, config: Any) -> str:
+    """What differs between a stored output's config and the one asked for (JSON values):
+    the settings both name, by name; else which settings the key covers; else the code."""
+    def flat(c):
+        return {**{k: v for k, v in c.items() if k != "settings"}, **c.get("settings", {})} if isinstance(c, dict) else {"": c}
+
+    old, new = flat(stored), flat(config)
+    names = sorted(k for k in set(old) & set(new) if old[k] != new[k])
+    if names:
+        return "settings " + ", ".join(f"`{k}`" for k in names)
+    return "the settings its cache key covers" if set(old) != set(new) else "the code it reaches"
+
+
 class Run:
     """One execution of a notebook under a profile; collects outputs, metrics and figures.
 
@@ -119,8 +132,8 @@ class Run:
     def __init__(self, notebook: str, profile: str | Profile, device: str = "auto", force: bool = False,
                  stored_only: bool = False):
         """``stored_only``: render the stored results as they are, even where the code they
-        reached has changed since (``stale`` lists those outputs); compute only what is not
-        stored at all. The book of record runs so, and never starts an hours-long recompute."""
+        reached or their settings have changed since (``stale``: {output: what changed});
+        compute only what is not stored at all. The book of record runs so, and never starts an hours-long recompute."""
         self.stored_only, self.stale = stored_only, {}
         self.settings = profile if isinstance(profile, Profile) else get_profile(profile)
         self.notebook, self.profile, self.force = notebook, self.settings.name, force
@@ -186,8 +199,8 @@ class Run:
                 stored[key] = self.reusable.get(keys[key][0], stored[key])
         todo = [key for key in computations if self.force or not stored[key]
                 or (stored[key]["cache_key"] != keys[key][0] and not self.stored_only)]
-        self.stale.update({key: stored[key] for key in computations if key not in todo
-                           and stored[key]["cache_key"] != keys[key][0]})
+        self.stale.update({key: _difference(stored[key]["config"], to_jsonable(computations[key][0]))
+                           for key in computations if key not in todo and stored[key]["cache_key"] != keys[key][0]})
         done = {}
         for key, (value, seconds) in zip(todo, pmap(_resumable_call, [(keys[k][0], self.force, computations[k][1])
                                                                       for k in todo])):

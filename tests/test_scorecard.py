@@ -178,14 +178,15 @@ def test_explanations_belong_to_paper_claims():
 
 
 def test_runtime_claims_scale_to_the_authors_runs_and_need_their_device():
-    paper = m1.profiles.get_profile("paper")  # 5 seeds for classification (the authors' Table 1: 3); 3 trials
-    cpu = {"a": {"compute_s": 1000.0, "device": "cpu (x86_64, 2 cores, 1 threads)"},
-           "b": {"compute_s": 500.0, "device": "cpu (x86_64, 2 cores, 1 threads)"}}
+    paper = m1.profiles.get_profile("paper")  # 10 seeds for classification (the authors' Table 1: 3); 3 trials
+    assert len(paper.classification.seeds) == len(paper.pooling.seeds) == 10
+    cpu = {"a": {"compute_s": 2000.0, "device": "cpu (x86_64, 2 cores, 1 threads)"},
+           "b": {"compute_s": 1000.0, "device": "cpu (x86_64, 2 cores, 1 threads)"}}
     assert m1.runtimes.measurements("classification", cpu, paper) == {"classification/runtime": [15.0]}
     claim = m1.scorecard.CLAIMS_BY_ID["classification/runtime"]  # the paper: ~10 min
     assert claim.verdict([15.0]) == "reproduced" and claim.verdict([1.0]) == "reproduced"
     assert claim.verdict([25.0]) == "partial" and claim.verdict([31.0]) == "not reproduced"
-    # the pooling chapter's authors ran one seed: our five seeds' 25 minutes are 5 of theirs
+    # the pooling chapter's authors ran one seed: our ten seeds' 50 minutes are 5 of theirs
     assert m1.runtimes.measurements("pooling", cpu, paper) == {"pooling/runtime": [5.0]}
     assert m1.runtimes.measurements("pooling", cpu, m1.profiles.get_profile("full")) == {}  # shortened: no claim
     assert m1.runtimes.measurements("lottery", cpu, paper) == {}  # the paper timed a GPU
