@@ -16,7 +16,7 @@ from .claims import Claim
 from .double_descent import ABLATIONS, REPORT_BASE, ablation_computation
 from .notebook import record_measurements
 from .profiles import get_profile
-from .seeds import Seeded, join_rows, split_rows
+from .seeds import Seeded, join_rows, member_seeds, split_rows
 
 NO_PEAK_POINTS = 2.0  # a curve "has no peak" when it rises at most this far (points) above its minimum
 RISE_CORRELATION = 0.9  # test error "rises" with label noise when their Spearman correlation reaches this
@@ -143,7 +143,7 @@ def ablation_seeded(ablation: str) -> Seeded:
     """One ablation's computation, per seed: a sweep's rows are its members."""
     return Seeded(lambda settings, device: ablation_computation(settings, ablation, device),
                   partial(split_rows, rows="members"), partial(join_rows, rows="members"),
-                  seeds_of=lambda config: list(dict.fromkeys(m["seed"] for m in config["members"])))
+                  seeds_of=member_seeds)
 
 
 def ablation_results(run, settings, ablation: str, device: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -8,6 +8,8 @@ per SGD step, losses in nats, accuracies in %.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import torch
@@ -18,6 +20,7 @@ from .learned_activation import local_extrema
 from .metalearn import ACTIVATIONS
 from .notebook import record_measurements
 from .profiles import get_profile
+from .seeds import Seeded, join_rows, member_seeds, split_rows
 
 AGREE_REL = 0.10  # two learned rates "agree" when they differ by at most 10 % of their mean
 GRID_AGREE_RATIO = 1.25  # the grid minimum "agrees" when it lies within a factor 1.25 of the learned rate
@@ -144,11 +147,24 @@ def lr_ablation_measurements(ablation: str, runs: list[dict]) -> dict[str, list]
     return {"metalearn_lr_meta_lr/smallest_moves": moved}
 
 
+# The learning-rate chapter's computation, per seed: its runs are rows (the grid is seed 0's
+# inner problems, shared); an ablation's value is its list of runs
+LR_CHAPTER = Seeded(metalearn_lr.chapter_computation, partial(split_rows, shared=frozenset({"grid"})),
+                    partial(join_rows, shared=frozenset({"grid"}), by=("start_lr", "hidden", "outer_lr")),
+                    seeds_of=member_seeds)
+
+
+def lr_ablation_seeded(ablation: str) -> Seeded:
+    """One learning-rate ablation's computation, per seed."""
+    return Seeded(lambda settings, device: metalearn_lr.ablation_computation(settings, ablation, device),
+                  partial(split_rows, rows=None), partial(join_rows, rows=None, by=("start_lr", "hidden", "outer_lr")),
+                  seeds_of=member_seeds)
+
+
 def lr_ablation_results(run, settings, ablation: str, device: str) -> tuple[list[dict], pd.DataFrame]:
     """Train (or load) a learning-rate ablation in ``run``, record its measurements,
     and return its runs and final table."""
-    config, compute = metalearn_lr.ablation_computation(settings, ablation, device)
-    runs = run.compute(ablation, config, compute)
+    runs = run.compute_seeds(ablation, lr_ablation_seeded(ablation), settings, device)
     record_measurements(run, lr_ablation_measurements(ablation, runs))
     return runs, lr_table(runs)
 

@@ -17,25 +17,36 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 
-def split_rows(value: dict, seeds: list[int], rows: str = "runs",
-               shared: frozenset[str] = frozenset({"step"})) -> dict[int, dict]:
+def split_rows(value: dict | list, seeds: list[int], rows: str | None = "runs",
+               shared: frozenset[str] = frozenset({"step"})) -> dict[int, dict | list]:
     """{seed: ``value`` with only that seed's rows}; every other list of ``value`` but
-    ``shared`` is parallel to the rows and is cut alike."""
+    ``shared`` is parallel to the rows and is cut alike. ``rows=None``: ``value`` is the
+    list of rows."""
+    if rows is None:
+        return {s: [r for r in value if r["seed"] == s] for s in seeds}
     index = {s: [i for i, r in enumerate(value[rows]) if r["seed"] == s] for s in seeds}
     return {s: {k: v if k in shared else [v[i] for i in index[s]] for k, v in value.items()} for s in seeds}
 
 
-def join_rows(parts: list[dict], rows: str = "runs", shared: frozenset[str] = frozenset({"step"}),
-              by: tuple[str, ...] | None = None) -> dict:
+def join_rows(parts: list[dict | list], rows: str | None = "runs", shared: frozenset[str] = frozenset({"step"}),
+              by: tuple[str, ...] | None = None) -> dict | list:
     """One value from one-seed ``parts`` (in seed order): rows by setting (the fields ``by``
     of a row, or all but its seed), in the order of the first part, and within a setting
     by seed."""
+    if rows is None:
+        return join_rows([{"runs": p} for p in parts], "runs", shared, by)["runs"]
+
     def setting(row: dict) -> str:
         return repr([row[k] for k in by] if by else sorted((k, v) for k, v in row.items() if k != "seed"))
 
     order = list(dict.fromkeys(setting(r) for r in parts[0][rows]))
     picks = [(p, i) for key in order for p in parts for i, r in enumerate(p[rows]) if setting(r) == key]
     return {k: v if k in shared else [p[k][i] for p, i in picks] for k, v in parts[0].items()}
+
+
+def member_seeds(config: dict) -> list[int]:
+    """The seeds of a stored config's ``members`` (dicts with a ``seed``), in order."""
+    return list(dict.fromkeys(m["seed"] for m in config["members"]))
 
 
 def split_leading(value: Any, seeds: list[int], shared: frozenset[str] = frozenset({"step"})) -> dict[int, Any]:

@@ -59,7 +59,7 @@ m1.notebook.settings_table(settings)
 # ## Metalearning from both starts, and the grid
 
 # %%
-result = run.compute("chapter", *m1.metalearn_lr.chapter_computation(settings, device))
+result = run.compute_seeds("chapter", m1.metalearn_analysis.LR_CHAPTER, settings, device)
 runs, grid = result["runs"], ma.grid_summary(result["grid"])
 ma.lr_table(runs).round(3)
 

@@ -247,6 +247,8 @@ STACKED = {  # notebook: (section, output key, Seeded)
     "self_supervised": ("ssl", "chapter", m1.ssl_analysis.CHAPTER),
     "self_supervised_projector": ("ssl", "heads", m1.ssl_analysis.HEADS),
     "double_descent_width": ("dd_ablations", "sweep", m1.double_descent_analysis.ablation_seeded("width")),
+    "metalearn_lr": ("metalearn_lr", "chapter", m1.metalearn_analysis.LR_CHAPTER),
+    "metalearn_lr_hidden": ("metalearn_lr", "hidden", m1.metalearn_analysis.lr_ablation_seeded("hidden")),
 }
 
 
