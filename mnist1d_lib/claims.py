@@ -4,7 +4,7 @@ A verdict accounts for seed-to-seed spread:
 
 * numbers: the 95 % interval of (our mean - the paper's value), from Student's t over
   our seeds (``Claim.evidence``). Where the paper states a spread over its own runs, it
-  enters through the tolerance (Table 1: twice the paper's std), not the interval, so that
+  enters through the tolerance (Table 1: its stated ± one std), not the interval, so that
   enough seeds can always settle a claim. ``reproduced`` when the whole interval lies
   within ``tolerance``, ``partial`` when it lies outside the tolerance but within twice it,
   ``not reproduced`` when it lies beyond twice the tolerance, and ``inconclusive`` when it

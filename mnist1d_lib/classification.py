@@ -125,17 +125,18 @@ def table1_claim_id(data_name: str, model: str) -> str:
 
 
 def _classification_claims() -> list[Claim]:
-    # Table 1: mean +- std over 3 runs; tolerance = twice the paper's std
+    # Table 1: mean +- std over 3 runs. Tolerance: Table 1's own range, one std. (Twice the std let a mean
+    # 3 points and 8 of our standard errors below 68 pass as reproduced.)
     table1 = {"logistic": (32, 1, 32, 1), "mlp": (68, 2, 68, 2), "cnn": (94, 2, 56, 2), "gru": (91, 2, 57, 2)}
     claims = []
     for model, (acc, std, acc_shuffled, std_shuffled) in table1.items():
         claims.append(Claim(table1_claim_id("original", model), "classification",
-                            f"{model} test accuracy (%), final step (Table 1: {acc} ± {std}; tolerance 2 std)",
-                            float(acc), 2.0 * std, float(std)))
+                            f"{model} test accuracy (%), final step (Table 1: {acc} ± {std}; tolerance: its ± "
+                            f"{std}, one std of the authors' runs)", float(acc), float(std), float(std)))
         claims.append(Claim(table1_claim_id("shuffled", model), "classification",
                             f"{model} test accuracy (%) on feature-shuffled data, final step "
-                            f"(Table 1: {acc_shuffled} ± {std_shuffled}; tolerance 2 std)",
-                            float(acc_shuffled), 2.0 * std_shuffled, float(std_shuffled)))
+                            f"(Table 1: {acc_shuffled} ± {std_shuffled}; tolerance: its ± {std_shuffled}, one std "
+                            f"of the authors' runs)", float(acc_shuffled), float(std_shuffled), float(std_shuffled)))
     claims += [
         Claim("classification/nonlinear_train_acc_100", "classification",
               "MLP, CNN and GRU reach 100% train accuracy, on original and shuffled data (Sec. 3)", True),

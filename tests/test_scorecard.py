@@ -27,13 +27,16 @@ def test_seeds_that_disagree_never_make_a_claim_reproduced():
     assert yes.verdict([True, True, True]) == "reproduced"
 
 
-def test_table_1_tolerance_is_twice_the_papers_std_and_our_mean_must_settle_inside_it():
+def test_table_1_tolerance_is_its_own_range_and_our_mean_must_settle_inside_it():
+    """Table 1's "68 ± 2": ours must lie within 68 ± 2. Ten seeds 3 points below (8 of our
+    standard errors) are a partial reproduction, not a reproduced one."""
     mlp = CLAIMS_BY_ID["classification/mlp/test_acc"]
-    assert (mlp.paper, mlp.tolerance, mlp.paper_spread) == (68.0, 4.0, 2.0)
-    assert mlp.verdict([63.3, 66.5, 64.7]) == "inconclusive"  # 64.8: the interval reaches past -4
-    assert mlp.verdict([58.0, 58.5, 58.2]) == "not reproduced"  # clearly beyond -8
-    low, high = mlp.evidence([63.3, 66.5, 64.7]).interval
-    assert low < -4.0 < high
+    assert (mlp.paper, mlp.tolerance, mlp.paper_spread) == (68.0, 2.0, 2.0)
+    ten_below = [63.5, 64.0, 64.5, 65.0, 65.5, 64.8, 65.2, 64.6, 65.4, 65.0]  # mean 64.75
+    assert mlp.verdict(ten_below) == "partial"
+    assert mlp.verdict([67.5, 68.2, 68.4, 67.9, 68.1]) == "reproduced"
+    assert mlp.verdict([63.3, 66.5, 64.7]) == "inconclusive"  # 64.8 of 3 seeds: the interval reaches past -2
+    assert mlp.verdict([58.0, 58.5, 58.2]) == "not reproduced"  # clearly beyond -4
 
 
 def test_a_wilson_interval_for_yes_no_claims():
@@ -178,11 +181,11 @@ def test_explanations_belong_to_paper_claims():
 
 
 def test_runtime_claims_scale_to_the_authors_runs_and_need_their_device():
-    paper = m1.profiles.get_profile("paper")  # 10 seeds for classification (the authors' Table 1: 3); 3 trials
-    assert len(paper.classification.seeds) == len(paper.pooling.seeds) == 10
+    paper = m1.profiles.get_profile("paper")  # 20 seeds for classification (the authors' Table 1: 3); 3 trials
+    assert (len(paper.classification.seeds), len(paper.pooling.seeds)) == (20, 10)
     cpu = {"a": {"compute_s": 2000.0, "device": "cpu (x86_64, 2 cores, 1 threads)"},
            "b": {"compute_s": 1000.0, "device": "cpu (x86_64, 2 cores, 1 threads)"}}
-    assert m1.runtimes.measurements("classification", cpu, paper) == {"classification/runtime": [15.0]}
+    assert m1.runtimes.measurements("classification", cpu, paper) == {"classification/runtime": [7.5]}
     claim = m1.scorecard.CLAIMS_BY_ID["classification/runtime"]  # the paper: ~10 min
     assert claim.verdict([15.0]) == "reproduced" and claim.verdict([1.0]) == "reproduced"
     assert claim.verdict([25.0]) == "partial" and claim.verdict([31.0]) == "not reproduced"
