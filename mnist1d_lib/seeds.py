@@ -1,4 +1,5 @@
-"""A stacked computation's value, split per seed and joined again (``results.Seeded``).
+"""A stacked computation's value, split per seed and joined again (``Seeded``, for
+``results.Run.compute_seeds``).
 
 Every chapter that trains its seeds as one stack returns per-seed results in one of two
 shapes; each shape has a ``split(value, seeds) -> {seed: part}`` and a ``join(parts) ->
