@@ -144,6 +144,11 @@ class MetalearnActivationSettings:
     # checkpoint_every steps: unchecked, 128 units take ~4.7 GB of graph, 7 x 128 ~33 GB (measured).
     checkpoint_above: int = 128
     checkpoint_every: int = 20
+    # The hidden-width ablation meters its graph with a saved-tensor hook, under which an unroll
+    # kept whole is never freed: unchecked, 50 units grew to 19 GB over 301 outer steps, and 100 were
+    # killed for memory at the first (12 steps, 50 units: 6.2 GB unchecked, 0.6 GB checkpointed). Its
+    # members wider than this are checkpointed.
+    hidden_checkpoint_above: int = 64
     noise_levels: tuple[float, ...] = (0.0, 0.1)
 
 
@@ -274,7 +279,7 @@ PROFILES: dict[str, Profile] = {
         metalearn_afunc=MetalearnActivationSettings(outer_steps=2, inner_steps=10, meta_loss_last=5, hidden=16,
                                                     n_samples=2000, fresh_seeds=(100, 101), ablation_outer_steps=1,
                                                     mus=(0.4, 1.0), hidden_sizes=(8, 16), hidden_outer_steps=1,
-                                                    checkpoint_above=8, checkpoint_every=3),
+                                                    checkpoint_above=8, hidden_checkpoint_above=8, checkpoint_every=3),
         lottery=LotterySettings(hidden=32, rounds=(0, 50, 91), round_steps=20, asymptote_steps=20,
                                 asymptote_batch=100, asymptote_eval_every=20, adjacency_draws=50,
                                 ablation_rounds=(0, 91), ablation_steps=10),

@@ -128,6 +128,9 @@ def test_afunc_checkpointing_is_on_exactly_above_the_threshold(profile):
     if profile == "full":  # the chapter's one 128-unit member fits without checkpoints; 129 does not
         assert metalearn_afunc.base_config(settings).checkpoint_every is None
         assert metalearn_afunc.base_config(settings, hidden=129).checkpoint_every == 20
+    hidden = {c.sizes[1]: c.checkpoint_every for [c] in metalearn_afunc.ablation_configs(settings, "hidden")}
+    assert hidden == {h: settings.checkpoint_every if h > settings.hidden_checkpoint_above else None
+                      for h in settings.hidden_sizes}
     if profile == "smoke":  # the smoke chapter does exercise checkpointing (16 units > 8)
         assert metalearn_afunc.base_config(settings).checkpoint_every == settings.checkpoint_every
 
