@@ -85,7 +85,8 @@ def scorecard_rows(results: dict[str, dict], profile: str | None = None) -> list
         elif numeric:
             clean = [v for v in values if v is not None]
             reproduced = f"{np.mean(clean):.3g}" if clean else "diverged"
-            spread = f"{np.std(clean, ddof=1):.2g}" if len(clean) > 1 else ""  # one value: no spread
+            # one value: no spread; equal values: 0, not the float noise of their mean (7.5e-15)
+            spread = f"{np.std(clean, ddof=1) if len(set(clean)) > 1 else 0:.2g}" if len(clean) > 1 else ""
         else:
             held = sum(bool(v) for v in values)
             reproduced = f"{'yes' if held == len(values) else 'no'} ({held}/{len(values)})"
