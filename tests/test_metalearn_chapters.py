@@ -151,9 +151,10 @@ def test_afunc_ablation_on_cpu_runs_every_member_as_its_own_stack(profile, ablat
         assert [getattr(c, field) for c in configs] == list(values)
         assert all(c.outer_steps == settings.ablation_outer_steps for c in configs)
         assert all(c.sizes == (40, settings.hidden, 10) for c in configs)
+    above = settings.hidden_checkpoint_above if ablation == "hidden" else settings.checkpoint_above
     for c in configs:  # one member per stack: checkpointing is decided by its own width
         assert c.seed == 0
-        assert c.checkpoint_every == (settings.checkpoint_every if c.sizes[1] > settings.checkpoint_above else None)
+        assert c.checkpoint_every == (settings.checkpoint_every if c.sizes[1] > above else None)
         want = metalearn_afunc.base_config(settings, c.outer_steps, hidden=c.sizes[1])
         _shared_fields_equal(c, want, but=(field,))
         Stack([c])
