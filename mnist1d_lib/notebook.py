@@ -95,7 +95,8 @@ def verdicts(run: Run, section: str):
     from .record import record_rows
     from .report import badge
 
-    for claim_id, values in runtimes.measurements(section, run.outputs, run.settings).items():
+    stored_config = run.stored.get("config") if run.stale else None  # what stale outputs were computed under
+    for claim_id, values in runtimes.measurements(section, run.outputs, run.settings, stored_config).items():
         run.record(claim_id, values)
     if run.stale:
         _note("**Stored before a change.** " + "; ".join(f"`{k}`: {v} changed since" for k, v in run.stale.items())

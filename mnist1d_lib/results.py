@@ -312,7 +312,9 @@ class Run:
         outputs = self.outputs if complete else {**self.stored.get("outputs", {}), **self.outputs}
         doc = {
             "notebook": self.notebook, "profile": self.profile, "base_profile": self.settings.base,
-            "complete": complete, "device": device_description(self.device), "config": to_jsonable(self.settings),
+            "complete": complete, "device": device_description(self.device),
+            # outputs shown as stored after their settings changed keep the config they ran under
+            "config": self.stored["config"] if self.stale and "config" in self.stored else to_jsonable(self.settings),
             "runtime_s": round(time.time() - self.started, 2),
             "compute_s": round(sum(o["compute_s"] for o in outputs.values() if "stored_in" not in o), 2),
             "outputs": outputs, "metrics": self.metrics if complete else self.stored.get("metrics", {}),

@@ -62,11 +62,14 @@ def minutes_per_authors_runs(section: str, outputs: dict[str, dict], our_runs: i
     return sum(o["compute_s"] for o in outputs.values()) / 60 / our_runs * stated.runs
 
 
-def measurements(section: str, outputs: dict[str, dict], profile) -> dict[str, list]:
+def measurements(section: str, outputs: dict[str, dict], profile, config: dict | None = None) -> dict[str, list]:
     """``{"<section>/runtime": [minutes]}`` where the chapter ran at the paper profile on the
-    paper's kind of device, else ``{}``; ``profile``: the run's ``Profile`` (for our number of runs)."""
+    paper's kind of device, else ``{}``; ``profile``: the run's ``Profile``, and ``config``
+    the (JSON) profile the outputs were computed under where that differs (results stored
+    before the profile changed), for our number of runs."""
     if section not in STATED or profile.name != PAPER:
         return {}
     part, field = STATED[section].runs_field.split(".")
-    minutes = minutes_per_authors_runs(section, outputs, len(getattr(getattr(profile, part), field)))
+    runs = len(config[part][field]) if config else len(getattr(getattr(profile, part), field))
+    minutes = minutes_per_authors_runs(section, outputs, runs)
     return {} if minutes is None else {f"{section}/runtime": [minutes]}

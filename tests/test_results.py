@@ -299,3 +299,26 @@ def assert_same_numbers(a, b, path="value", skip=()):
         assert a == pytest.approx(b, rel=1e-5, abs=1e-4), path
     else:
         assert a == b, path
+
+
+def test_the_book_of_record_leaves_results_stored_before_a_profile_change_as_they_are(results_tmp):
+    """The profile gains seeds after pooling was stored: rendering the record shows the stored
+    result, says what changed, and does not rewrite the file (nor claim the new seeds in it)."""
+    import dataclasses
+
+    smoke = m1.profiles.get_profile("smoke")
+    stored = Run("pooling", smoke, device="cpu")
+    value = stored.compute_seeds("chapter", m1.pooling_analysis.CHAPTER, smoke.pooling, "cpu")
+    stored.record("pooling/gap_low_data", [1.0, 2.0])
+    stored.save()
+    before = stored.path.read_bytes()
+    more = dataclasses.replace(smoke, pooling=dataclasses.replace(smoke.pooling, seeds=(0, 1, 2)))
+    book = Run("pooling", more, device="cpu", stored_only=True)
+    assert book.compute_seeds("chapter", m1.pooling_analysis.CHAPTER, more.pooling, "cpu") == value
+    assert book.stale == {"chapter": "settings `seeds`"}
+    book.record("pooling/gap_low_data", [1.0, 2.0])
+    book.save()
+    assert book.path.read_bytes() == before
+    book.record("pooling/gap_high_data", [0.5, 0.5])  # a new measurement: the file is written ...
+    book.save()
+    assert json.loads(book.path.read_text())["config"]["pooling"]["seeds"] == [0, 1]  # ... under its old config

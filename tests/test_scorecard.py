@@ -191,6 +191,8 @@ def test_runtime_claims_scale_to_the_authors_runs_and_need_their_device():
     assert claim.verdict([25.0]) == "partial" and claim.verdict([31.0]) == "not reproduced"
     # the pooling chapter's authors ran one seed: our ten seeds' 50 minutes are 5 of theirs
     assert m1.runtimes.measurements("pooling", cpu, paper) == {"pooling/runtime": [5.0]}
+    stored_under = {"pooling": {"seeds": [0, 1, 2, 3, 4]}}  # outputs stored before the profile had ten seeds
+    assert m1.runtimes.measurements("pooling", cpu, paper, stored_under) == {"pooling/runtime": [10.0]}
     assert m1.runtimes.measurements("pooling", cpu, m1.profiles.get_profile("full")) == {}  # shortened: no claim
     assert m1.runtimes.measurements("lottery", cpu, paper) == {}  # the paper timed a GPU
     gpu = {"a": {"compute_s": 1800.0, "device": "cuda (NVIDIA H200)"}}
