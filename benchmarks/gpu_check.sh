@@ -11,7 +11,7 @@
 # Logs, timings and a tarball of results/paper/ go to $OUT; unpack it here and commit what is complete.
 #
 #   OUT=/tmp/out DEADLINE=480 PARALLEL=4 bash benchmarks/gpu_check.sh \
-#       lottery_perturbation lottery_lr metalearn_afunc_hidden self_supervised_projector classification
+#       lottery_perturbation lottery_lr metalearn_afunc_hidden
 # (the notebooks of the paper profile not yet complete: `make record-status` lists them)
 set -u
 OUT=${OUT:?set OUT to a folder for the logs}
