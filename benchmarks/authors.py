@@ -45,7 +45,8 @@ def classification_loop(make_model, data, steps: int, seed: int, eval_every: int
 def double_descent_loop(member: m1.double_descent.Member, data: m1.data.Dataset, epochs: int) -> None:
     """The authors' double-descent notebook: one model at a time (their ``nn.Sequential`` MLP,
     or the CNN of ``member.width`` channels), SGD lr 0.01 momentum 0.9, a shuffling
-    ``DataLoader`` of batch 100, for ``epochs`` epochs."""
+    ``DataLoader`` of batch 100, for ``epochs`` epochs, then train and test loss and error
+    on the whole sets once, at the end (their ``fit_model``)."""
     torch.manual_seed(member.seed)
     n = member.width
     model = (nn.Sequential(nn.Linear(40, n), nn.ReLU(), nn.Linear(n, n), nn.ReLU(), nn.Linear(n, 10))
@@ -59,6 +60,10 @@ def double_descent_loop(member: m1.double_descent.Member, data: m1.data.Dataset,
             optimizer.zero_grad()
             nn.functional.cross_entropy(model(xb), yb).backward()
             optimizer.step()
+    x_test, y_test = torch.tensor(data.x_test, dtype=torch.float32), torch.tensor(data.y_test)
+    for xs, ys in ((x, y), (x_test, y_test)):  # their evaluation keeps the graph (no torch.no_grad)
+        logits = model(xs)
+        nn.functional.cross_entropy(logits, ys).item(), (logits.argmax(1) != ys).float().mean().item()
 
 
 class AuthorsSparseMLP(nn.Module):

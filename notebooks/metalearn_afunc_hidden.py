@@ -31,9 +31,9 @@
 # **Memory.** Backpropagating through 301 inner steps keeps every step's graph. For wide
 # MLPs we keep only the inner state every few steps (the settings table gives how many) and rebuild one
 # segment's graph at a time during the backward pass. This is exact (a test checks it)
-# and costs about 1.5x the compute. We measure the largest autograd graph held at once
-# (`graph_mb`). For comparison, the graph without checkpointing (`graph_mb_unchecked`) is
-# measured on a 10-step unroll and scaled to the full length.
+# and costs about 1.5x the compute. The table gives the largest autograd graph held at
+# once, in MB (column `graph_mb`), and for comparison the graph without checkpointing
+# (`graph_mb_unchecked`), measured on a 10-step unroll and scaled to the full length.
 
 # %% tags=["remove-cell"]
 import subprocess, sys  # noqa: E401

@@ -6,8 +6,9 @@ a request the server answers with an error (page, image, script or style), an im
 that does not render (natural width 0), a console error, an internal link to a
 missing page or anchor, a traceback or warning in the text, a printed dict where a
 table belongs, a table wider than the page at 1400 px (its verdict column off-screen),
-an image without alt text (or with a file hash as its alt), and a chapter that does not
-open with its verdicts of record. Saves screenshots of the landing page and of three
+an image without alt text (or with a file hash as its alt), a figure numbered across the
+whole book (the paper's Fig. 5 shown as "Fig. 8"), and a chapter that does not open with its
+verdicts of record. Saves screenshots of the landing page and of three
 chapters.
 
     python tools/browser_check.py _build/book/_build/html --screenshots _build/screenshots
@@ -34,6 +35,7 @@ WIDE_TABLES = ("return [...document.querySelectorAll('main table')].filter(t => 
                "t.parentElement.clientWidth + 1)).map(t => (t.innerText || '').slice(0, 60));")
 NO_ALT = ("return [...document.querySelectorAll('main img')].filter(i => !i.alt || /^[0-9a-f]{16,}/.test(i.alt))"
           ".map(i => i.src);")
+BOOK_FIGURE_NUMBERS = "return [...document.querySelectorAll('.caption-number')].map(c => c.innerText);"
 RECORD_BANNER = ("Results of record", "Not yet run at the paper")  # (Sphinx curls the apostrophe)
 PROBLEM_TEXT = re.compile(r"Traceback \(most recent call last\)|\b[A-Z]\w*(?:Warning|Error): ")
 DICT_OUTPUT = re.compile(r"^\s*\{\s*['\"]")  # a printed dict: {'key': ...
@@ -120,6 +122,8 @@ def check_book(html: Path, screenshots: Path | None = None) -> dict[str, list[st
                       if DICT_OUTPUT.match(t)]
             found += [f"table wider than the page at {WIDTH} px: {t!r}" for t in driver.execute_script(WIDE_TABLES)]
             found += [f"image without alt text: {src}" for src in driver.execute_script(NO_ALT)]
+            found += [f"figure numbered across the book: {n.strip()!r}"
+                      for n in driver.execute_script(BOOK_FIGURE_NUMBERS)]
             if page.startswith("book/executed/") and not any(b in text for b in RECORD_BANNER):
                 found.append("the chapter does not open with its verdicts of record")
             for href in driver.execute_script(LINKS):
