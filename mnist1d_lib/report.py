@@ -194,7 +194,8 @@ def scorecard_page(record: list[dict]) -> str:
         "± their standard deviation; *interval* the 95 % interval of ours minus the paper's value (numbers) or "
         "of the rate at which a yes/no claim holds. A number is *reproduced* when that whole interval lies within "
         "the tolerance stated with the claim, *partial* within twice it, *inconclusive* when it straddles a "
-        "boundary; a yes/no claim is *reproduced* when all of at least 3 seeds hold. *full* shows the one-hour "
+        "boundary; a yes/no claim is *reproduced* when all of at least 3 seeds hold, *not reproduced* when none "
+        "do or when its rate's interval lies below one half, else *partial*. *full* shows the one-hour "
         f"profile's verdict beside the paper's, ⚠ where they disagree. Misses: {{doc}}`{DIFFERENCES}`.", "",
         " · ".join(f"{badge(v)} {n}" for v, n in counts.items() if n), "",
     ]

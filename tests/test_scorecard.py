@@ -49,6 +49,8 @@ def test_boolean_and_new_verdicts():
     claim = Claim("x", "s", "d", paper=True)
     assert claim.verdict([True, False]) == "partial"
     assert claim.verdict([False]) == "not reproduced"
+    assert claim.verdict([True, False, False]) == "partial"  # rate 0.06-0.79: cannot rule out most seeds
+    assert claim.verdict([True] + [False] * 9) == "not reproduced"  # rate 0.02-0.40: fails in most seeds
     assert Claim("y", "s", "d", paper=None).verdict([1.0]) == "new"
 
 
