@@ -140,8 +140,9 @@ def summary_snippet(record: list[dict], notebooks_of_record: dict[str, str], not
         f"**The bottom line.** We check {len(judged)} claims of the paper and of the seed report that have a "
         f"verdict: {counts['reproduced']} are reproduced, {counts['partial']} partly, {counts['not reproduced']} "
         f"not, and {counts['inconclusive']} are inconclusive (the spread over seeds straddles the tolerance). "
-        f"{len(at_paper)} of {len(notebooks)} notebooks are recorded at the paper's own settings; the others are "
-        "still shown at the one-hour `full` profile, labelled as such. "
+        + (f"All {len(notebooks)} notebooks are recorded at the paper's own settings. " if len(at_paper) == len(notebooks)
+           else f"{len(at_paper)} of {len(notebooks)} notebooks are recorded at the paper's own settings; the others "
+                "are still shown at the one-hour `full` profile, labelled as such. ")
         + (f"Of the headline claims, these hold: {'; '.join(held)}. " if held else "")
         + (f"These do not, or only partly: {'; '.join(broken)}. " if broken else "")
         + f"Besides, {new} measurements of our own (*new*) have no paper value and no verdict.", "",
@@ -196,7 +197,8 @@ def scorecard_page(record: list[dict]) -> str:
         "the tolerance stated with the claim, *partial* within twice it, *inconclusive* when it straddles a "
         "boundary; a yes/no claim is *reproduced* when all of at least 3 seeds hold, *not reproduced* when none "
         "do or when its rate's interval lies below one half, else *partial*. *full* shows the one-hour "
-        f"profile's verdict beside the paper's, ⚠ where they disagree. Misses: {{doc}}`{DIFFERENCES}`.", "",
+        f"profile's verdict beside the paper's, ⚠ where they disagree. Misses: {{doc}}`{DIFFERENCES}`. "
+        "\"Seed report 2.x\" names a section of the seed report {cite}`seedreport`.", "",
         " · ".join(f"{badge(v)} {n}" for v, n in counts.items() if n), "",
     ]
     for section in dict.fromkeys(r["section"] for r in record):
@@ -224,7 +226,7 @@ def differences_page(record: list[dict]) -> str:
         "by cause: *schedule* (not yet run at the paper's settings: the one-hour profile shortens them), *method* "
         "(we differ from the paper in a named way), *underpowered* (the seeds do not settle it) and *genuine* "
         "(it fails at the paper's own settings). A failed reproduction is a result: none of these numbers is "
-        "tuned towards the paper's.", "",
+        "tuned towards the paper's. \"Seed report 2.x\" names a section of the seed report {cite}`seedreport`.", "",
     ]
     for cause in CAUSE_KINDS:
         group = [r for r in misses if r["cause"] == cause]
