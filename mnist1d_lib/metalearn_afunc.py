@@ -43,17 +43,15 @@ def afunc_data(settings) -> Dataset:
 
 
 def base_config(settings, outer_steps: int | None = None, hidden: int | None = None,
-                members: int = 1, checkpoint_above: int | None = None) -> MetalearnConfig:
+                members: int = 1) -> MetalearnConfig:
     """The authors' settings with the profile's schedule and hidden width. A stack of
-    ``members`` whose hidden units together exceed ``checkpoint_above`` (by default
-    ``settings.checkpoint_above``) keeps the unroll's state every ``checkpoint_every``
-    steps (its graph grows with the units)."""
+    ``members`` whose hidden units together exceed ``settings.checkpoint_above`` keeps
+    the unroll's state every ``checkpoint_every`` steps (its graph grows with the units)."""
     hidden = hidden or settings.hidden
-    above = settings.checkpoint_above if checkpoint_above is None else checkpoint_above
     return replace(ACTIVATION_CONFIG, sizes=(ACTIVATION_CONFIG.sizes[0], hidden, ACTIVATION_CONFIG.sizes[-1]),
                    inner_steps=settings.inner_steps, meta_loss_last=settings.meta_loss_last,
                    outer_steps=outer_steps or settings.outer_steps,
-                   checkpoint_every=settings.checkpoint_every if hidden * members > above else None)
+                   checkpoint_every=settings.checkpoint_every if hidden * members > settings.checkpoint_above else None)
 
 
 def learn(configs: list[MetalearnConfig], data: Dataset, device: str, desc: str = "metalearn activation",
@@ -124,8 +122,9 @@ def ablation_configs(settings, ablation: str, device: str = "cpu") -> list[list[
     field, _, values_field = ABLATIONS[ablation]
     values = getattr(settings, values_field)
     if ablation == "hidden":
-        return [[base_config(settings, settings.hidden_outer_steps, hidden=h,
-                             checkpoint_above=settings.hidden_checkpoint_above)] for h in values]
+        return [[replace(base_config(settings, settings.hidden_outer_steps, hidden=h),
+                         checkpoint_every=settings.checkpoint_every if h > settings.hidden_checkpoint_above else None)]
+                for h in values]
     groups = [values] if resolve_device(device).type == "cuda" else [[v] for v in values]
     return [member_configs(base_config(settings, settings.ablation_outer_steps, members=len(group)),
                            **{field: group}) for group in groups]
