@@ -324,18 +324,20 @@ def test_the_book_of_record_leaves_results_stored_before_a_profile_change_as_the
     assert json.loads(book.path.read_text())["config"]["pooling"]["seeds"] == [0, 1]  # ... under its old config
 
 
-def test_every_committed_result_of_record_matches_the_code_it_reached():
-    """A library edit that changes what a stored output of ``results/paper/`` reached makes
-    that output stale: ``make book`` still shows it, with a note, but ``make record`` would
-    recompute it (hours). An edit that re-keys the record must come with its recompute; this
-    fails on one that does so by accident (a default argument added to a shared config builder
-    once re-keyed the activation chapter's 2.6 CPU-hours)."""
-    folder = m1.paths.results_dir("paper")
+@pytest.mark.parametrize("profile", ["paper", "full"])
+def test_every_committed_result_of_record_matches_the_code_it_reached(profile):
+    """A library edit that changes what a stored output of ``results/paper/`` (or of ``full``,
+    the book's second column) reached makes that output stale: ``make book`` still shows it,
+    with a note, but ``make record`` would recompute it (hours). An edit that re-keys the record
+    must come with its recompute; this fails on one that does so by accident (a default
+    argument added to a shared config builder once re-keyed the activation chapter's 2.6
+    CPU-hours)."""
+    folder = m1.paths.results_dir(profile)
     stale = {}
     for path in sorted(folder.glob("*.json")):
         doc = json.loads(path.read_text())
         for key, output in (doc.get("outputs", {}) if isinstance(doc, dict) else {}).items():
-            if isinstance(output, dict) and "reached" in output and not output.get("stored_in"):
+            if isinstance(output, dict) and isinstance(output.get("reached"), dict) and not output.get("stored_in"):
                 changed = m1.fingerprint.changed(output["reached"])
                 if changed:
                     stale[f"{path.stem}: {key}"] = changed[:3]
