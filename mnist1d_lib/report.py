@@ -37,7 +37,7 @@ HEADLINES = {
     "double_descent/mlp_clean/no_peak": "without label noise there is no peak (Fig. 5)",
     "double_descent/cnn_noisy/peak_channels": "the CNN peaks at about 18 channels (Fig. 5)",
     "metalearn_lr/converged_lr": "metalearning finds the learning rate 0.62 from both starts (Fig. 6)",
-    "metalearn_afunc/beats_relu_elu_swish": "a metalearned activation beats ReLU, ELU and Swish by 5 points (Fig. 7)",
+    "metalearn_afunc/beats_relu_elu_swish": "a metalearned activation beats ReLU, ELU and Swish by more than 5 points (Fig. 7)",
     "lottery/ticket_beats_dense": "a 92 %-sparse ticket beats the dense network (Fig. 4)",
     "lottery/shuffled_worse_than_dense": "on shuffled data the ticket loses its edge (Fig. 4d)",
     "self_supervised/probe_before_projector": "SimCLR features give an 82 % linear probe (Fig. 8)",
