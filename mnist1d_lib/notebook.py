@@ -9,7 +9,7 @@ import pandas as pd
 from . import plotting, runtimes
 from .paths import in_clone
 from .profiles import FULL, PAPER, customised
-from .results import Run, load_results, to_jsonable
+from .results import Run, changed_outputs, load_results, to_jsonable
 
 RECORD = "record"  # profile="record": the stored results of record, never recomputed
 
@@ -40,7 +40,6 @@ def start(name: str, section: str, profile: str, device: str = "auto", force: bo
 
 def record_banner(run: Run) -> str:
     """Where this chapter's verdicts of record come from, and what they are (Markdown)."""
-    from .fingerprint import changed
     from .record import paper_progress, record_results, record_rows
     from .report import badge
 
@@ -58,9 +57,7 @@ def record_banner(run: Run) -> str:
     devices = sorted({o.get("device") or doc.get("device", "") for o in doc.get("outputs", {}).values()})
     lines = [f"**Results of record** for this chapter: {where}, computed at commit "
              f"{', '.join(f'`{c}`' for c in commits)} on {', '.join(devices)} ({cost:.1f} min of compute)."]
-    stale = {k: changed(o.get("reached", {})) for k, o in doc.get("outputs", {}).items()
-             if isinstance(o.get("reached"), dict)}
-    stale = {k: v for k, v in stale.items() if v}
+    stale = changed_outputs(doc)
     progress = paper_progress(run.notebook)
     if progress:
         lines.append("Stored so far at the paper's settings (measured compute): " + "; ".join(

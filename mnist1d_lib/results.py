@@ -35,7 +35,7 @@ import numpy as np
 
 from . import checkpoints
 from .files import atomic_write_text
-from .fingerprint import fingerprint
+from .fingerprint import changed, fingerprint
 from .parallel import pmap
 from .paths import LIBRARY_DIR, repo_root, results_dir  # noqa: F401  (re-exported for report and scorecard)
 from .profiles import Profile, get_profile
@@ -339,6 +339,15 @@ class Run:
 
 
 EXECUTION_FILE = "execution.json"  # the last `make execute` (see report.record_execution), not a notebook
+
+
+def changed_outputs(doc: dict) -> dict[str, list[str]]:
+    """``{output key: library definitions it reached whose source differs now}`` for the
+    outputs of a stored notebook file ``doc`` that no longer match the code (empty when all
+    do): what the record banner reports, and what ``make record`` would recompute."""
+    outputs = {k: o for k, o in doc.get("outputs", {}).items() if isinstance(o, dict)}
+    found = {k: changed(o["reached"]) for k, o in outputs.items() if isinstance(o.get("reached"), dict)}
+    return {k: v for k, v in found.items() if v}
 
 
 def load_results(profile: str) -> dict[str, dict]:

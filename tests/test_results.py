@@ -332,13 +332,5 @@ def test_every_committed_result_of_record_matches_the_code_it_reached(profile):
     must come with its recompute; this fails on one that does so by accident (a default
     argument added to a shared config builder once re-keyed the activation chapter's 2.6
     CPU-hours)."""
-    folder = m1.paths.results_dir(profile)
-    stale = {}
-    for path in sorted(folder.glob("*.json")):
-        doc = json.loads(path.read_text())
-        for key, output in (doc.get("outputs", {}) if isinstance(doc, dict) else {}).items():
-            if isinstance(output, dict) and isinstance(output.get("reached"), dict) and not output.get("stored_in"):
-                changed = m1.fingerprint.changed(output["reached"])
-                if changed:
-                    stale[f"{path.stem}: {key}"] = changed[:3]
-    assert stale == {}
+    stale = {name: m1.results.changed_outputs(doc) for name, doc in m1.results.load_results(profile).items()}
+    assert {name: outputs for name, outputs in stale.items() if outputs} == {}
