@@ -225,12 +225,9 @@ class Run:
         run) are taken from it, and only the others are computed, as the build of ``settings``
         with just those seeds: ten seeds where the record has three cost seven.
 
-        The reused seeds' values are exactly the stored ones. A fresh stack of all seeds gives
-        the same values only up to float rounding, which long trainings amplify: the last
-        member of a stack takes a scalar path in the fused Adam step (see ``train``), so a
-        seed's values depend on its place in the stack (at smoke size the joined value is
-        within 1e-5 of a fresh stack, ``tests/test_results.py``; Table 1's MLP after 6000
-        steps can move by 2 points of test accuracy). The output says which seeds it
+        The reused seeds' values are exactly the stored ones, and at one thread a fresh stack of
+        all seeds gives the same values bitwise: a member's numbers do not depend on its place
+        in a stack (see ``train``). The output says which seeds it
         reused and from where (``seeds_reused``); its ``compute_s`` adds, to the new seeds',
         the reused seeds' share of their stack's when that stack was this notebook's own."""
         config, fn = seeded.build(settings, device)
