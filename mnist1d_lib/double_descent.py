@@ -29,6 +29,7 @@ ARCHITECTURES = ("mlp", "cnn")
 # example (measured on a 2-core CPU: ~1 ms of per-step overhead for the MLP, ~5 ms
 # for the CNN); plan_groups weighs padding waste against it.
 GROUP_OVERHEAD_MACS = {"mlp": 100_000, "cnn": 300_000}
+PLAN_SEEDS = 3  # seeds the stack plan is made for (the record's), whatever seeds a sweep trains
 LABEL_SEED_OFFSET = 10_000  # label-noise draws use seed + offset, apart from the weight seeds
 
 
@@ -120,14 +121,19 @@ def plan_groups(costs: Sequence[float], counts: Sequence[int], overhead: float) 
 
 def stacks(members: Sequence[Member], overhead: dict[str, float] | None = None) -> list[list[int]]:
     """Member indices per stack: one architecture and depth per stack, widths grouped
-    by ``plan_groups`` with each width weighted by its forward MACs."""
+    by ``plan_groups`` with each width weighted by its forward MACs and by its members
+    per seed times ``PLAN_SEEDS``. The grouping depends on the widths and on what one
+    seed trains, never on how many seeds: a member is zero-padded to the same width
+    whatever seeds train beside it, so its numbers are the same in any sweep that holds
+    it (at one thread, ``train.py``), and a sweep's seeds can be computed apart."""
     overhead = GROUP_OVERHEAD_MACS if overhead is None else overhead
     result = []
     for key in sorted({(m.architecture, m.n_layers) for m in members}):
         idx = [i for i, m in enumerate(members) if (m.architecture, m.n_layers) == key]
         widths = sorted({members[i].width for i in idx})
         macs = [forward_macs(Member(key[0], w, 0, n_layers=key[1]).build()) for w in widths]
-        counts = [sum(members[i].width == w for i in idx) for w in widths]
+        n_seeds = len({members[i].seed for i in idx})
+        counts = [PLAN_SEEDS * sum(members[i].width == w for i in idx) / n_seeds for w in widths]
         for group in plan_groups(macs, counts, overhead[key[0]]):
             chosen = {widths[g] for g in group}
             result.append([i for i in idx if members[i].width in chosen])
@@ -172,6 +178,17 @@ def chapter_members(settings) -> dict[str, list[Member]]:
                 for seed in s.seeds],
         "cnn": [Member("cnn", c, seed, s.label_noise) for c in s.cnn_channels for seed in s.seeds],
     }
+
+
+def chapter_computation(settings, architecture: str, device: str = "auto") -> tuple[dict, Callable[[], dict]]:
+    """One architecture's sweep of the chapter (``chapter_members``) as (config, fn) for
+    ``results.Run.compute``: the MLP at ``settings.epochs``, the CNN at ``settings.cnn_epochs``,
+    on ``double_descent_data(settings.n_train, settings.n_test)``; ``fn`` = ``train_sweep``."""
+    members = chapter_members(settings)[architecture]
+    epochs = settings.cnn_epochs if architecture == "cnn" else settings.epochs
+    schedule = sweep_config(epochs, settings.eval_epochs, settings.n_train)
+    return ({"members": members, "schedule": schedule, "n_train": settings.n_train, "n_test": settings.n_test},
+            lambda: train_sweep(members, double_descent_data(settings.n_train, settings.n_test), schedule, device))
 
 
 # What each ablation varies: the Member field, and its axis label.

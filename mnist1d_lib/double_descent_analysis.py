@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .claims import Claim
-from .double_descent import ABLATIONS, REPORT_BASE, ablation_computation
+from .double_descent import ABLATIONS, ARCHITECTURES, REPORT_BASE, ablation_computation, chapter_computation
 from .notebook import record_measurements
 from .profiles import get_profile
 from .seeds import Seeded, join_rows, member_seeds, split_rows
@@ -139,11 +139,28 @@ def ablation_measurements(ablation: str, table: pd.DataFrame) -> dict[str, list]
 
 
 
+def _sweep_seeded(build) -> Seeded:
+    """A sweep per seed: its rows are its members. Dropout draws its masks for the whole
+    stack from one generator, so a sweep with dropout is never split (every seed is
+    computed afresh)."""
+    return Seeded(build, partial(split_rows, rows="members"), partial(join_rows, rows="members"),
+                  seeds_of=member_seeds, splittable=lambda config: not any(m["dropout"] for m in config["members"]))
+
+
+def chapter_seeded(architecture: str) -> Seeded:
+    """One architecture's sweep of the chapter (``double_descent.chapter_computation``), per seed."""
+    return _sweep_seeded(lambda settings, device: chapter_computation(settings, architecture, device))
+
+
+def chapter_results(run, settings, device: str = "auto") -> dict[str, dict]:
+    """The chapter's sweeps, ``{"mlp": sweep, "cnn": sweep}`` (``train_sweep``'s value),
+    computed (or loaded, or joined from stored seeds) by ``run``."""
+    return {arch: run.compute_seeds(arch, chapter_seeded(arch), settings, device) for arch in ARCHITECTURES}
+
+
 def ablation_seeded(ablation: str) -> Seeded:
-    """One ablation's computation, per seed: a sweep's rows are its members."""
-    return Seeded(lambda settings, device: ablation_computation(settings, ablation, device),
-                  partial(split_rows, rows="members"), partial(join_rows, rows="members"),
-                  seeds_of=member_seeds)
+    """One ablation's computation (``double_descent.ablation_computation``), per seed."""
+    return _sweep_seeded(lambda settings, device: ablation_computation(settings, ablation, device))
 
 
 def ablation_results(run, settings, ablation: str, device: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame]:

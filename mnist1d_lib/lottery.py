@@ -14,6 +14,8 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Callable
 
 import numpy as np
 import torch
@@ -267,12 +269,41 @@ def search_computation(settings, device: str):
             mask = first_layer_mask(masks, k, settings.hidden)
             spatial.append({"criterion": criterion, "trial": trial, "mask": mask_rows(mask),
                             "input_kept": mask.mean(0).tolist(),
-                            **spatial_prior(mask, settings.adjacency_draws, seed=k)})
+                            **spatial_prior(mask, settings.adjacency_draws,
+                                            seed=len(CRITERIA) * trial + CRITERIA.index(criterion))})
         return {"search": _search_summary(found), "ticket_index": ticket,
                 "ticket_masks": [[pack_mask(layer[k]) for layer in masks] for k in range(len(found["members"]))],
                 "spatial": spatial}
 
     return config, compute
+
+
+MEMBER_FIELDS = ("criterion", "trial", "train_loss", "train_acc", "test_loss", "test_acc", "layer_sparsity")
+
+
+def split_trials(value: dict, trials: list[int]) -> dict[int, dict]:
+    """{trial: ``value`` with that trial's members only}, for a search summary
+    (``_search_summary``) or the chapter's search (``search_computation``'s value, whose
+    ``ticket_masks`` and ``spatial`` follow its members)."""
+    summary = value.get("search", value)
+    return {t: _members([value], [(0, i) for i, u in enumerate(summary["trial"]) if u == t]) for t in trials}
+
+
+def join_trials(parts: list[dict]) -> dict:
+    """The value a search of the ``parts``' trials (one part per trial, in order) returns:
+    members criterion by criterion, trials in the parts' order."""
+    criteria = dict.fromkeys(parts[0].get("search", parts[0])["criterion"])
+    return _members(parts, [(j, i) for c in criteria for j, p in enumerate(parts)
+                            for i, u in enumerate(p.get("search", p)["criterion"]) if u == c])
+
+
+def _members(parts: list[dict], picks: list[tuple[int, int]]) -> dict:
+    """The members ``picks`` = [(part, member index)] of ``parts``; other fields from the first."""
+    first = parts[0]
+    if "search" in first:
+        return {**first, "search": _members([p["search"] for p in parts], picks),
+                **{k: [parts[j][k][i] for j, i in picks] for k in ("ticket_masks", "spatial")}}
+    return {k: [parts[j][k][i] for j, i in picks] if k in MEMBER_FIELDS else v for k, v in first.items()}
 
 
 def asymptote_computation(settings, searched: dict, trial: int, device: str):
@@ -332,33 +363,33 @@ ABLATIONS = {  # ablation -> the setting it varies
 }
 
 
-def ablation_groups(settings, ablation: str) -> list[tuple[str, Dataset, SearchConfig]]:
-    """(value, data, search) of every group of an ablation. Groups differ in what one
-    stack cannot hold (input length, learning rate, schedule); each group trains both
-    criteria and all trials together, on the ablation's schedule: the chapter's sparsities
-    at ``settings.ablation_rounds``. Every ablation's baseline (no perturbation, the linear
-    schedule, the default init, the chapter's learning rate) is that same search."""
+def ablation_groups(settings, ablation: str) -> list[tuple[str, Callable[[], Dataset], SearchConfig]]:
+    """(value, its data (made when called), search) of every group of an ablation. Groups
+    differ in what one stack cannot hold (input length, learning rate, schedule); each group
+    trains both criteria and all trials together, on the ablation's schedule: the chapter's
+    sparsities at ``settings.ablation_rounds``. Every ablation's baseline (no perturbation,
+    the linear schedule, the default init, the chapter's learning rate) is that same search."""
     rounds = settings.ablation_rounds
     linear = tuple(PAPER_SPARSITY[r] for r in rounds)
     steps = settings.ablation_steps
     if ablation == "perturbation":
-        return [(p, perturbed_data(settings, p), search_config(settings, linear, steps)) for p in PERTURBATIONS]
-    data = make_dataset()
+        return [(p, partial(perturbed_data, settings, p), search_config(settings, linear, steps))
+                for p in PERTURBATIONS]
     if ablation == "schedule":
         final = PAPER_SPARSITY[max(rounds)]
-        return [(kind, data, search_config(settings, linear if kind == "linear" else
-                                           sparsity_schedule(kind, len(rounds), final), steps))
+        return [(kind, make_dataset, search_config(settings, linear if kind == "linear" else
+                                                   sparsity_schedule(kind, len(rounds), final), steps))
                 for kind in SCHEDULES]
     if ablation == "init":
-        return [(init, data, search_config(settings, linear, steps, init=init)) for init in INITS]
+        return [(init, make_dataset, search_config(settings, linear, steps, init=init)) for init in INITS]
     if ablation == "lr":
-        return [(f"{lr:g}", data, search_config(settings, linear, steps, lr=lr)) for lr in settings.lrs]
+        return [(f"{lr:g}", make_dataset, search_config(settings, linear, steps, lr=lr)) for lr in settings.lrs]
     raise ValueError(f"ablation={ablation!r}: choose one of {', '.join(ABLATIONS)}")
 
 
-def _group_computation(desc: str, data: Dataset, config: SearchConfig, device: str):
+def _group_computation(desc: str, data: Callable[[], Dataset], config: SearchConfig, device: str):
     def compute():
-        return _search_summary(search(data, config, device, desc=desc))
+        return _search_summary(search(data(), config, device, desc=desc))
     return compute
 
 

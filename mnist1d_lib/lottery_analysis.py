@@ -11,6 +11,7 @@ from .claims import Claim
 from .profiles import get_profile
 from . import lottery, reference
 from .notebook import record_measurements
+from .seeds import Seeded
 
 HIGH_SPARSITY = 0.9  # "high sparsity": rounds from here on (paper: tickets win "even above 95 %")
 ABOVE = 0.95  # the paper's "even above 95 %"
@@ -127,13 +128,24 @@ def chapter_results(run, settings, device: str) -> dict:
     """Search tickets, retrain each trial's masks (or load either from ``run``) and record
     the chapter's measurements. Returns ``search``, ``ticket_index`` and ``spatial`` (see
     ``lottery.search_computation``), ``step`` and every trial's ``asymptotes``."""
-    searched = run.compute("search", *lottery.search_computation(settings, device))
+    searched = run.compute_seeds("search", SEARCH, settings, device)
     retrained = run.compute_many({f"asymptotes, trial {t}": lottery.asymptote_computation(settings, searched, t, device)
                                   for t in settings.trials}).values()
     result = {key: searched[key] for key in ("search", "ticket_index", "spatial")}
     result.update(step=next(iter(retrained))["step"], asymptotes=[a for r in retrained for a in r["asymptotes"]])
     record_measurements(run, chapter_measurements(result))
     return result
+
+
+# The searches per trial (``Run.compute_seeds``): a trial's members are the same in any stack
+SEARCH = Seeded(lottery.search_computation, lottery.split_trials, lottery.join_trials, field="trials")
+
+
+def group_seeded(ablation: str, value: str) -> Seeded:
+    """One group of an ablation (``lottery.ablation_computations``), per trial."""
+    return Seeded(lambda settings, device: lottery.ablation_computations(settings, ablation, device)
+                  [f"{ablation}: {value}"], lottery.split_trials, lottery.join_trials, field="trials",
+                  seeds_of=lambda config: config["search"]["trials"])
 
 
 def ablation_table(groups: list[dict], setting: str) -> pd.DataFrame:
@@ -172,8 +184,9 @@ def slug(value: str) -> str:
 def ablation_results(run, settings, ablation: str, device: str) -> tuple[list[dict], pd.DataFrame]:
     """Search (or load) every group of an ablation in ``run``, record its measurements,
     and return the groups and their table."""
-    groups = [{"value": key.split(": ", 1)[1], **group}
-              for key, group in run.compute_many(lottery.ablation_computations(settings, ablation, device)).items()]
+    values = [key.split(": ", 1)[1] for key in lottery.ablation_computations(settings, ablation, device)]
+    groups = [{"value": value, **run.compute_seeds(f"{ablation}: {value}", group_seeded(ablation, value), settings,
+                                                   device)} for value in values]
     record_measurements(run, ablation_measurements(ablation, groups))
     return groups, ablation_table(groups, lottery.ABLATIONS[ablation])
 

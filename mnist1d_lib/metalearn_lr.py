@@ -36,11 +36,19 @@ def base_config(settings, outer_steps: int | None = None) -> MetalearnConfig:
 
 
 def learn(configs: list[MetalearnConfig], data: Dataset, device: str, desc: str = "metalearn lr") -> list[dict]:
-    """Metalearn the learning rate of every member at once, each starting from its
-    ``inner_lr``; one summary per member: its settings, the learning rate used at every
-    outer step ``lr`` (S,), ``meta_loss``, ``final_inner_loss``, ``test_acc`` (S,),
+    """Metalearn the learning rate of every member, each starting from its ``inner_lr``,
+    one stack per seed (a stack sums its meta-losses over inner steps in an order that
+    depends on its size, so seeds train apart: a seed's numbers are then the same whatever
+    seeds run beside it); one summary per member: its settings, the learning rate used at
+    every outer step ``lr`` (S,), ``meta_loss``, ``final_inner_loss``, ``test_acc`` (S,),
     ``final_lr``, ``diverged``, ``diverged_at``."""
-    histories = metalearn([[c.inner_lr for c in configs]], inner_learned_lr, data, configs, device=device, desc=desc)
+    histories = [None] * len(configs)
+    for seed in dict.fromkeys(c.seed for c in configs):
+        members = [i for i, c in enumerate(configs) if c.seed == seed]
+        group = [configs[i] for i in members]
+        for i, h in zip(members, metalearn([[c.inner_lr for c in group]], inner_learned_lr, data, group,
+                                           device=device, desc=f"{desc}, seed {seed}")):
+            histories[i] = h
     return [{"start_lr": c.inner_lr, "hidden": c.sizes[1], "outer_lr": c.outer_lr, "seed": c.seed,
              "lr": h["meta_params"][0], "meta_loss": h["meta_loss"], "final_inner_loss": h["final_inner_loss"],
              "test_acc": h["test_acc"], "final_lr": float(h["final_meta_params"][0]), "diverged": h["diverged"],

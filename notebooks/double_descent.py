@@ -40,7 +40,9 @@
 # All widths and seeds of a curve train at once: narrower members are zero-padded to
 # the widest of their stack, which for ReLU networks changes nothing (a test checks
 # each member against the one-model loop), and widths are grouped so that little
-# compute goes into padding.
+# compute goes into padding. The grouping depends on the widths only, so a seed's curve
+# is the same whichever seeds train beside it: `seeds="0-4"` computes only the seeds the
+# record lacks.
 
 # %% tags=["remove-cell"]
 import subprocess, sys  # noqa: E401
@@ -62,7 +64,7 @@ import pandas as pd
 
 import mnist1d_lib as m1
 
-dd, da = m1.double_descent, m1.double_descent_analysis  # training, and reading the curves
+da = m1.double_descent_analysis  # training (double_descent), and reading the curves
 run, settings = m1.notebook.start("double_descent", "double_descent", profile, device, force, seeds, overrides)
 m1.notebook.settings_table(settings)
 
@@ -73,14 +75,7 @@ m1.notebook.settings_table(settings)
 # own schedule (see "Differences from the paper").
 
 # %%
-data = dd.double_descent_data(settings.n_train, settings.n_test)
-members = dd.chapter_members(settings)
-schedules = {"mlp": dd.sweep_config(settings.epochs, settings.eval_epochs, settings.n_train),
-             "cnn": dd.sweep_config(settings.cnn_epochs, settings.eval_epochs, settings.n_train)}
-sweeps = run.compute_many({arch: ({"members": members[arch], "schedule": schedules[arch],
-                                   "n_train": settings.n_train, "n_test": settings.n_test},
-                            lambda arch=arch: dd.train_sweep(members[arch], data, schedules[arch], device))
-                           for arch in ("mlp", "cnn")})  # side by side with MNIST1D_WORKERS=2
+sweeps = da.chapter_results(run, settings, device)
 tables = {arch: da.final_table(sweep) for arch, sweep in sweeps.items()}
 pd.Series({arch: len(sweep["members"]) for arch, sweep in sweeps.items()}, name="models trained").to_frame()
 

@@ -93,6 +93,19 @@ def test_stacks_keep_depths_apart_and_cover_every_member():
     assert all(len({members[i].n_layers for i in g}) == 1 for g in groups)
 
 
+def test_which_widths_share_a_stack_does_not_depend_on_the_seeds():
+    """So a member is padded alike in any sweep, and a seed can be computed apart (bitwise:
+    ``test_results.test_a_stacked_chapter_computes_only_the_seeds_its_profile_lacks``)."""
+    widths = [2, 4, 8, 16, 32, 64, 128, 256, 512]
+
+    def width_groups(seeds):
+        members = [Member("mlp", w, s, noise) for noise in (0.0, 0.15) for w in widths for s in seeds]
+        return [sorted({members[i].width for i in g}) for g in stacks(members)]
+
+    assert len(width_groups((0,))) > 1
+    assert width_groups((0,)) == width_groups((0, 1, 2)) == width_groups(range(10))
+
+
 def test_bad_members_are_refused():
     with pytest.raises(ValueError, match="architecture"):
         Member("gru", 5, 0)
