@@ -123,7 +123,7 @@ pd.concat(features, names=["curve"]).droplevel(1).reset_index().round(2)
 # %% tags=["hide-input"] mystnb={"figure": {"name": "fig-double-descent-epochs", "caption": "Test error of the MLP with label noise against width, mean over seeds, at several epochs of training."}}
 fig, ax = plt.subplots(figsize=(7, 4))
 m1.plotting.test_error_by_epoch(ax, sweeps["mlp"], settings.label_noise,
-                                steps_per_epoch=settings.n_train // schedules["mlp"].batch_size)
+                                steps_per_epoch=m1.double_descent.sweep_config(1, 1, settings.n_train).steps)
 ax.set(xlabel="hidden units")
 run.save_figure(fig, "double_descent_epochs")
 
