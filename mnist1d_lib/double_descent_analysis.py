@@ -137,8 +137,6 @@ def ablation_measurements(ablation: str, table: pd.DataFrame) -> dict[str, list]
     return out
 
 
-
-
 def _sweep_seeded(build) -> Seeded:
     """A sweep per seed: its rows are its members. Dropout draws its masks for the whole
     stack from one generator, so a sweep with dropout is never split (every seed is

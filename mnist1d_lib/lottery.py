@@ -394,7 +394,7 @@ def _group_computation(desc: str, data: Callable[[], Dataset], config: SearchCon
 
 
 def ablation_computations(settings, ablation: str, device: str) -> dict[str, tuple[dict, object]]:
-    """An ablation's computations for ``Run.compute_many``: ``{"<ablation>: <value>": (config,
+    """An ablation's computations for ``Run.compute``: ``{"<ablation>: <value>": (config,
     fn)}``, one per group, so that each group is stored (and resumable across sessions)
     on its own; ``fn`` returns the group's ``_search_summary``. A group's config names
     only what its result depends on (its search, and its perturbation of the data), so

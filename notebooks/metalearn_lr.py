@@ -26,7 +26,7 @@
 # objective is the mean of the 200 inner losses. The outer loop is 50 steps of
 # gradient descent with lr 0.3 on the learning rate, each through a fresh unroll
 # from fresh initial weights. Unlike the paper's single run, both starts run from
-# **several seeds** (initial weights and batch order), all as one stacked model.
+# **several seeds** (initial weights and batch order), each seed one stack of both starts.
 #
 # Beyond the paper, we evaluate the outer objective on a **grid of fixed learning
 # rates**. Its minimum is the rate that metalearning should find, if gradient descent

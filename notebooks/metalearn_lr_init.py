@@ -52,7 +52,7 @@ m1.notebook.prose('In this run the learned rate starts from {init_lrs}, with see
 # %% [markdown]
 # ## Metalearning and results
 #
-# Every setting and seed of this ablation metalearns at once; one row per run.
+# Every setting of this ablation metalearns at once, one stack per seed; one row per run.
 
 # %%
 runs, table = ma.lr_ablation_results(run, settings, "init", device)

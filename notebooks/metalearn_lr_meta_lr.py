@@ -53,7 +53,7 @@ m1.notebook.prose('In this run: {meta_lr_outer_steps} outer steps for each meta 
 # %% [markdown]
 # ## Metalearning and results
 #
-# Every setting and seed of this ablation metalearns at once; one row per run.
+# Every setting of this ablation metalearns at once, one stack per seed; one row per run.
 
 # %%
 runs, table = ma.lr_ablation_results(run, settings, "meta_lr", device)

@@ -51,7 +51,7 @@ m1.notebook.settings_table(settings)
 # %% [markdown]
 # ## Metalearning and results
 #
-# Every setting and seed of this ablation metalearns at once; one row per run.
+# Every setting of this ablation metalearns at once, one stack per seed; one row per run.
 
 # %%
 runs, table = ma.lr_ablation_results(run, settings, "stability", device)

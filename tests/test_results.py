@@ -280,6 +280,20 @@ def test_a_stacked_chapter_computes_only_the_seeds_its_profile_lacks(results_tmp
     assert json.dumps(joined) == json.dumps(fresh)
 
 
+def test_a_sweep_with_dropout_computes_every_seed_afresh(results_tmp):
+    """Dropout draws its masks for the whole stack from one generator, so its members depend
+    on the seeds beside them: a reader's run with more seeds reuses none."""
+    seeded = m1.double_descent_analysis.ablation_seeded("dropout")
+    record = Run("double_descent_dropout", "smoke", device="cpu")
+    record.compute_seeds("sweep", seeded, record.settings.dd_ablations, "cpu")
+    record.save()
+    custom = m1.profiles.customised("smoke", "dd_ablations", seeds=[2, 0], notebook="double_descent_dropout")
+    reader = Run("double_descent_dropout", custom, device="cpu")
+    reader.compute_seeds("sweep", seeded, custom.dd_ablations, "cpu")
+    assert "seeds_reused" not in reader.outputs["sweep"]
+    assert m1.seeds.member_seeds(reader.outputs["sweep"]["config"]) == [2, 0]
+
+
 def test_the_book_of_record_leaves_results_stored_before_a_profile_change_as_they_are(results_tmp):
     """The profile gains seeds after pooling was stored: rendering the record shows the stored
     result, says what changed, and does not rewrite the file (nor claim the new seeds in it)."""
