@@ -140,10 +140,12 @@ def ablation_measurements(ablation: str, table: pd.DataFrame) -> dict[str, list]
 
 
 def ablation_seeded(ablation: str) -> Seeded:
-    """One ablation's computation, per seed: a sweep's rows are its members."""
+    """One ablation's computation, per seed: a sweep's rows are its members. Dropout draws
+    its masks for the whole stack from one generator, so a sweep with dropout is never split
+    (every seed is computed afresh)."""
     return Seeded(lambda settings, device: ablation_computation(settings, ablation, device),
                   partial(split_rows, rows="members"), partial(join_rows, rows="members"),
-                  seeds_of=member_seeds)
+                  seeds_of=member_seeds, splittable=lambda config: not any(m["dropout"] for m in config["members"]))
 
 
 def ablation_results(run, settings, ablation: str, device: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame]:

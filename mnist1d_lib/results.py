@@ -230,7 +230,8 @@ class Run:
         member of a stack takes a scalar path in the fused Adam step (see ``train``), so a
         seed's values depend on its place in the stack (at smoke size the joined value is
         within 1e-5 of a fresh stack, ``tests/test_results.py``; Table 1's MLP after 6000
-        steps can move by 2 points of test accuracy). The output says which seeds it
+        steps can move by 2 points of test accuracy). Seeds that draw from one shared random
+        stream (``seeded.splittable`` False) are all computed afresh. The output says which seeds it
         reused and from where (``seeds_reused``); its ``compute_s`` adds, to the new seeds',
         the reused seeds' share of their stack's when that stack was this notebook's own."""
         config, fn = seeded.build(settings, device)
@@ -238,13 +239,16 @@ class Run:
         want = [int(s) for s in getattr(settings, seeded.field)]
         stored_here = (self.stored.get("outputs", {}).get(key) or {}).get("cache_key") == full_key
         source = (None if self.force or self.stored_only or stored_here or full_key in self.reusable
+                  or not seeded.splittable(to_jsonable(config))
                   else self._seed_source(key, seeded, settings, device, want))
         if source is None:
             return self.compute(key, config, fn)
         have, stored = source
         missing = [s for s in want if s not in have]
         part_config, part_fn = seeded.build(replace(settings, **{seeded.field: tuple(missing)}), device)
-        (part, seconds), = pmap(_resumable_call, [(self.cache_key(part_config, part_fn)[0], False, part_fn)])
+        part_key = self.cache_key(part_config, part_fn)[0]
+        (part, seconds), = pmap(_resumable_call, [(part_key, False, part_fn)])
+        checkpoints.discard(part_key)
         reused = [s for s in want if s not in missing]
         if stored["stored_in"] == f"{self.settings.folder}/{self.notebook}":
             seconds += stored["compute_s"] * len(reused) / len(seeded.stored_seeds(stored["config"]))

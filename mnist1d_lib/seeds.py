@@ -87,7 +87,9 @@ class Seeded:
     in their order, as ``build`` of those seeds would return it; ``seeds_of(config)`` reads
     the seeds from a stored output's (JSON) config (by default its settings' ``field``).
     ``first_seed_only``: the value also holds something of its first seed alone (a map), so
-    a stored part can lead the joined value only if it led the stored one."""
+    a stored part can lead the joined value only if it led the stored one.
+    ``splittable(config)``: False for a (JSON) config whose seeds are not independent (they
+    draw from one shared random stream): its seeds are always computed together."""
 
     build: Callable[[Any, str], tuple[Any, Callable[[], Any]]]
     split: Callable[[Any, list[int]], dict[int, Any]]
@@ -95,6 +97,7 @@ class Seeded:
     field: str = "seeds"
     seeds_of: Callable[[dict], list[int]] | None = None
     first_seed_only: bool = False
+    splittable: Callable[[dict], bool] = lambda config: True
 
     def stored_seeds(self, config: dict) -> list[int]:
         return self.seeds_of(config) if self.seeds_of else config.get("settings", config)[self.field]

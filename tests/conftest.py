@@ -39,7 +39,10 @@ def float64():
 
 @pytest.fixture
 def results_tmp(tmp_path, monkeypatch):
+    """Results and checkpoints in a temporary folder (a checkpoint left in the checkout
+    would be resumed by a later computation with the same key)."""
     monkeypatch.setenv("MNIST1D_RESULTS", str(tmp_path))
+    monkeypatch.setenv("MNIST1D_CHECKPOINTS", str(tmp_path / ".checkpoints"))
     return tmp_path
 
 

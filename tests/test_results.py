@@ -275,6 +275,7 @@ def test_a_stacked_chapter_computes_only_the_seeds_its_profile_lacks(results_tmp
     joined = reader.compute_seeds(key, seeded, settings, "cpu")
     assert reader.outputs[key]["seeds_reused"] == {"seeds": [0], "from": f"smoke/{notebook}"}
     assert trained == [reader.cache_key(*seeded.build(replace(settings, **{seeded.field: (2,)}), "cpu"))[0]]
+    assert not list((results_tmp / ".checkpoints").glob("*/*"))  # nothing left for a later run to resume
     fresh = Run(notebook, custom, device="cpu", force=True).compute_seeds(key, seeded, settings, "cpu")
     assert_same_numbers(joined, fresh, skip=("tsne_before", "tsne_after"))
 
@@ -299,6 +300,20 @@ def assert_same_numbers(a, b, path="value", skip=()):
         assert a == pytest.approx(b, rel=1e-5, abs=1e-4), path
     else:
         assert a == b, path
+
+
+def test_a_sweep_with_dropout_computes_every_seed_afresh(results_tmp):
+    """Dropout draws its masks for the whole stack from one generator, so its members depend
+    on the seeds beside them: a reader's run with more seeds reuses none."""
+    seeded = m1.double_descent_analysis.ablation_seeded("dropout")
+    record = Run("double_descent_dropout", "smoke", device="cpu")
+    record.compute_seeds("sweep", seeded, record.settings.dd_ablations, "cpu")
+    record.save()
+    custom = m1.profiles.customised("smoke", "dd_ablations", seeds=[2, 0], notebook="double_descent_dropout")
+    reader = Run("double_descent_dropout", custom, device="cpu")
+    reader.compute_seeds("sweep", seeded, custom.dd_ablations, "cpu")
+    assert "seeds_reused" not in reader.outputs["sweep"]
+    assert m1.seeds.member_seeds(reader.outputs["sweep"]["config"]) == [2, 0]
 
 
 def test_the_book_of_record_leaves_results_stored_before_a_profile_change_as_they_are(results_tmp):
