@@ -117,3 +117,13 @@ def test_each_notebooks_parameters_cell_shows_settings_it_accepts(path):
     assert example and section, "no overrides example or no m1.notebook.start call"
     m1.profiles.customised("paper", section[1], seeds="0-4", overrides=ast.literal_eval(example[1]),
                            notebook=path.stem)
+
+
+def test_the_activation_chapters_seeds_are_its_metalearning_runs_and_its_ablations_the_retraining():
+    """``--seeds`` of the activation chapter adds metalearning runs (each stored on its own, so
+    the record's are reused); of its ablations, the retraining seeds."""
+    chapter = m1.profiles.customised("smoke", "metalearn_afunc", seeds="0-3", notebook="metalearn_afunc")
+    ablation = m1.profiles.customised("smoke", "metalearn_afunc", seeds="0-3", notebook="metalearn_afunc_mu")
+    smoke = m1.profiles.get_profile("smoke").metalearn_afunc
+    assert (chapter.metalearn_afunc.meta_seeds, chapter.metalearn_afunc.fresh_seeds) == ((0, 1, 2, 3), smoke.fresh_seeds)
+    assert (ablation.metalearn_afunc.fresh_seeds, ablation.metalearn_afunc.meta_seeds) == ((0, 1, 2, 3), smoke.meta_seeds)
