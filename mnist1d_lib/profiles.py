@@ -353,8 +353,10 @@ def get_profile(name: str) -> Profile:
 SEED_FIELDS = {"dataset": "seeds", "classification": "seeds", "double_descent": "seeds", "dd_ablations": "seeds",
                "metalearn_lr": "seeds", "metalearn_afunc": "fresh_seeds", "lottery": "trials", "ssl": "seeds",
                "pooling": "seeds"}
-# Notebooks whose seeds are another field of their section: the projection-head study's heads
-NOTEBOOK_SEED_FIELDS = {"self_supervised_projector": "head_seeds"}
+# Notebooks whose seeds are another field of their section: the projection-head study's heads, and
+# the activation chapter's metalearning runs (each its own computation, so a new seed costs only its
+# run; its ablations' seeds are the retraining seeds, ``fresh_seeds``)
+NOTEBOOK_SEED_FIELDS = {"self_supervised_projector": "head_seeds", "metalearn_afunc": "meta_seeds"}
 # Allowed ranges by field name; other ints are counts (>= 1), other floats rates (> 0)
 FRACTIONS = {"label_noise", "noise_levels", "dropouts", "heatmap_noise_levels"}
 FROM_ZERO = {"seeds", "trials", "fresh_seeds", "head_seeds", "meta_seeds", "rounds", "ablation_rounds", "ticket_round",

@@ -37,7 +37,7 @@ if "google.colab" in sys.modules:  # Colab only: install the book's library
 profile = "quick"  # record (the stored results of record) | paper | full | quick | smoke
 device = "auto"  # auto (CUDA when present) | cpu | cuda
 seeds = None  # your own seeds, e.g. [0, 1, 2, 3, 4] or "0-9" (stored apart from the record)
-overrides = {}  # any of this chapter's settings by name, e.g. {"epochs": 300} (stored apart from the record)
+overrides = {}  # any of this chapter's settings by name, e.g. {"ablation_steps": 1000} (stored apart from the record)
 force = False  # recompute even when a stored result matches
 
 # %%

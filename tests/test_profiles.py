@@ -102,3 +102,28 @@ def test_the_cli_refuses_an_unknown_setting_before_running():
     done = subprocess.run([sys.executable, "-m", "mnist1d_lib", "run", "pooling", "--set", "stepz=3"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "unknown setting(s) ['stepz'] for pooling: valid are" in done.stderr
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.py")), ids=lambda p: p.stem)
+def test_each_notebooks_parameters_cell_shows_settings_it_accepts(path):
+    """The example in a notebook's ``overrides`` comment (what a Colab reader copies) names
+    settings of that notebook's own section, with valid values."""
+    import ast
+    import re
+
+    source = path.read_text()
+    example = re.search(r"^overrides = \{\}\s*# .*?e\.g\. (\{.*?\})", source, re.M)
+    section = re.search(r'm1\.notebook\.start\("[a-z_]+", "([a-z_]+)"', source)
+    assert example and section, "no overrides example or no m1.notebook.start call"
+    m1.profiles.customised("paper", section[1], seeds="0-4", overrides=ast.literal_eval(example[1]),
+                           notebook=path.stem)
+
+
+def test_the_activation_chapters_seeds_are_its_metalearning_runs_and_its_ablations_the_retraining():
+    """``--seeds`` of the activation chapter adds metalearning runs (each stored on its own, so
+    the record's are reused); of its ablations, the retraining seeds."""
+    chapter = m1.profiles.customised("smoke", "metalearn_afunc", seeds="0-3", notebook="metalearn_afunc")
+    ablation = m1.profiles.customised("smoke", "metalearn_afunc", seeds="0-3", notebook="metalearn_afunc_mu")
+    smoke = m1.profiles.get_profile("smoke").metalearn_afunc
+    assert (chapter.metalearn_afunc.meta_seeds, chapter.metalearn_afunc.fresh_seeds) == ((0, 1, 2, 3), smoke.fresh_seeds)
+    assert (ablation.metalearn_afunc.fresh_seeds, ablation.metalearn_afunc.meta_seeds) == ((0, 1, 2, 3), smoke.meta_seeds)
