@@ -81,8 +81,8 @@ m1.notebook.verdicts(run, "metalearn_afunc_hidden")
 #
 # - **Seeds.** The seed report shows one run per setting; every setting here runs several
 #   seeds (or trials), and the verdicts account for their spread.
-# - **Schedule.** The seed report ran the chapter"s schedule. This run"s settings beside
-#   the paper profile"s (the chapter"s schedule, the record):
+# - **Schedule.** The seed report ran the chapter's schedule. This run's settings beside
+#   the paper profile's (the chapter's schedule, the record):
 
 # %%
 m1.notebook.schedule_differences(run, "metalearn_afunc", ["hidden_outer_steps", "hidden_sizes", "fresh_seeds"])

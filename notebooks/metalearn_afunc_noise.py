@@ -75,8 +75,8 @@ m1.notebook.verdicts(run, "metalearn_afunc_noise")
 #
 # - **Seeds.** The seed report shows one run per setting; every setting here runs several
 #   seeds (or trials), and the verdicts account for their spread.
-# - **Schedule.** The seed report ran the chapter"s schedule. This run"s settings beside
-#   the paper profile"s (the chapter"s schedule, the record):
+# - **Schedule.** The seed report ran the chapter's schedule. This run's settings beside
+#   the paper profile's (the chapter's schedule, the record):
 
 # %%
 m1.notebook.schedule_differences(run, "metalearn_afunc", ["ablation_outer_steps", "noise_levels", "fresh_seeds"])
