@@ -241,6 +241,27 @@ def _search_summary(found: dict) -> dict:
             **{k: found[k].tolist() for k in ("train_loss", "train_acc", "test_loss", "test_acc", "layer_sparsity")}}
 
 
+def search_prefix(summary: dict, rounds: int) -> dict:
+    """A search summary (``_search_summary``) cut to its first ``rounds`` rounds: what
+    the same search along the first ``rounds`` sparsities of its schedule returns (a
+    round never depends on the rounds after it)."""
+    per_round = ("train_loss", "train_acc", "test_loss", "test_acc", "layer_sparsity")
+    return {k: v[:rounds] if k == "sparsity" else [m[:rounds] for m in v] if k in per_round else v
+            for k, v in summary.items()}
+
+
+def chapter_prefix(settings, ablation: str, value: str) -> int | None:
+    """The number of rounds of the chapter's ticket search that the group ``value`` of
+    ``ablation`` equals (the baseline group, where the ablations run the chapter's
+    schedule up to a round at the chapter's steps per round, as the paper profile does),
+    or None when the group's search or data differ from the chapter's."""
+    chapter = search_config(settings, tuple(PAPER_SPARSITY[r] for r in settings.rounds), settings.round_steps)
+    config, _ = ablation_computations(settings, ablation, "cpu")[f"{ablation}: {value}"]
+    n = len(config["search"].schedule)
+    same = config == {"search": replace(chapter, schedule=chapter.schedule[:n])}
+    return n if same else None
+
+
 SEARCH_FIELDS = ("hidden", "lr", "rounds", "round_steps", "trials", "ticket_round", "adjacency_draws")
 ASYMPTOTE_FIELDS = ("hidden", "lr", "asymptote_steps", "asymptote_batch", "asymptote_eval_every")
 

@@ -24,7 +24,9 @@
 # **How we test it.** Gaussian input noise (train and test), label noise (a fraction of the training labels replaced by a uniform class) and cropping (a window of input positions kept, train and test), beside the clean data; the values are stated below the settings. Each value is one stack that trains both pruning criteria and all trials together.
 # Every value uses the chapter's network. The record runs the chapter's schedule up to its
 # ticket round (rounds 0-91 of 1501 steps, to sparsity 0.919), where the claims are read;
-# the one-hour `full` profile keeps fewer rounds and fewer steps per round.
+# the one-hour `full` profile keeps fewer rounds and fewer steps per round. The baseline value
+# (the unperturbed data, the linear schedule, the default init, the chapter's rate) is then the
+# chapter's own ticket search read up to round 91, not a second search of the same networks.
 
 # %% tags=["remove-cell"]
 import subprocess, sys  # noqa: E401

@@ -283,3 +283,28 @@ def test_ablation_claims_exist_for_every_value():
         groups = [{"value": value, "sparsity": [0.0, 0.9], "criterion": ["magnitude", "random"], "trial": [0, 0],
                    "test_acc": [[60, 70], [60, 50]]} for value, _, _ in lottery.ablation_groups(settings, ablation)]
         assert set(la.ablation_measurements(ablation, groups)) <= set(m1.scorecard.CLAIMS_BY_ID)
+
+
+def test_the_ablations_baseline_is_the_chapters_search_cut_short_where_they_run_its_schedule(results_tmp):
+    """At the paper profile every ablation's baseline (no perturbation, the linear schedule,
+    the default init, the chapter's rate) runs the chapter's schedule up to round 91 at its
+    steps per round, so it is read from the chapter's search. Cut short, that search equals a
+    search of the group itself, bitwise; the other groups are searched on their own."""
+    import dataclasses
+    import json
+
+    paper = m1.profiles.get_profile("paper").lottery
+    baselines = {(a, key.split(": ", 1)[1]) for a in lottery.ABLATIONS for key in lottery.ablation_computations(
+        paper, a, "cpu") if lottery.chapter_prefix(paper, a, key.split(": ", 1)[1])}
+    assert baselines == {("perturbation", "none"), ("schedule", "linear"), ("init", "default"),
+                         ("lr", f"{paper.lr:g}")}
+    smoke = m1.profiles.get_profile("smoke")
+    settings = dataclasses.replace(smoke.lottery, rounds=(0, 30, 50, 91), ablation_rounds=(0, 30, 50),
+                                   ablation_steps=smoke.lottery.round_steps)
+    assert [lottery.chapter_prefix(settings, "schedule", v) for v in pruning.SCHEDULES] == [3, None]
+    assert lottery.chapter_prefix(smoke.lottery, "schedule", "linear") is None
+    run = m1.results.Run("lottery_schedule", dataclasses.replace(smoke, lottery=settings), device="cpu")
+    linear, _ = la.ablation_results(run, settings, "schedule", "cpu")[0]
+    assert "search" in run.outputs and "schedule: linear" not in run.outputs
+    searched = run.compute_seeds("schedule: linear", la.group_seeded("schedule", "linear"), settings, "cpu")
+    assert json.dumps({"value": "linear", **searched}) == json.dumps(linear)
