@@ -66,6 +66,12 @@ $(EXEC_DIR)/%.ipynb: notebooks/%.ipynb $(LIBRARY) $(if $(filter True,$(FORCE)),a
 	    $(if $(SEEDS),-p seeds '$(SEEDS)') $(if $(SET),-p overrides '$(SET)')
 	mv $(EXEC_DIR)/.$*.running.ipynb $@
 
+# At the paper's settings the lottery's ablations read their baseline from the chapter's ticket
+# search (lottery.chapter_prefix): when both run, they start once the chapter is stored
+ifeq ($(PROFILE),paper)
+$(filter $(EXEC_DIR)/lottery_%,$(EXECUTED)): | $(filter $(EXEC_DIR)/lottery.ipynb,$(EXECUTED))
+endif
+
 # The record (results/paper/): chapters first, then ablations, each notebook's tqdm bars in the log.
 # Each computation is stored when it finishes and its training loops checkpoint every minute
 # (.checkpoints/), so `make record` after a stop resumes; commit results/paper/ as notebooks complete.
