@@ -78,9 +78,9 @@ endif
 record:
 	$(MAKE) execute PROFILE=paper PAPERMILL_FLAGS=--log-output
 
-# Done / running / waiting notebooks of the record, with times
-record-status:
-	$(PYTHON) tools/record_status.py
+# Done / stale (code changed since) / running / waiting notebooks of the record, with times
+record-status: | $(VENV)/.installed
+	$(BIN)/python tools/record_status.py
 
 # RUN=<folder under _build/executed/>: show a reader's run (e.g. RUN=runs/paper-436cdf91, as
 # `python -m mnist1d_lib run` prints) in place of those chapters; each says it is not the record.

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import browser_check  # noqa: E402
 import notebook_pairs  # noqa: E402
+import record_status  # noqa: E402
 
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.py"))
 
@@ -28,6 +29,19 @@ def test_committed_notebooks_have_no_outputs():
         nb = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())
         for cell in nb["cells"]:
             assert not cell.get("outputs") and "id" not in cell, name
+
+
+def test_record_status_tells_a_stale_notebook_from_a_done_one():
+    """``make record-status``: a notebook of record whose stored output reached code that has
+    changed since is stale (``make record`` recomputes it), not done."""
+    doc = json.loads((ROOT / "results" / "paper" / "pooling.json").read_text())
+    assert record_status.state("pooling", doc, False, 0.0, 0.0)[0] == "done"
+    reached = doc["outputs"]["chapter"]["reached"]
+    reached[next(iter(reached))] = "0" * 16
+    kind, line = record_status.state("pooling", doc, False, 0.0, 0.0)
+    assert kind == "stale" and "1 of 1 outputs" in line
+    assert record_status.state("pooling", doc, True, 60.0, 0.0) == ("running", "last cell 1.0 min ago; stored: nothing yet")
+    assert record_status.state("pooling", None, False, 0.0, 0.0)[0] == "waiting"
 
 
 def test_every_notebook_is_in_the_table_of_contents():
