@@ -273,7 +273,8 @@ def test_chapter_measurements_read_asymptotes():
     measured = la.chapter_measurements(result)
     assert measured["lottery/asymptote_acc_92"] == [71] and measured["lottery/flipped_acc"] == [69]
     assert measured["lottery/shuffled_worse_than_dense"] == [True]
-    assert measured["lottery/reinit_beats_dense"] == [True]
+    assert measured["lottery/shuffled_ticket_minus_dense"] == [-2]
+    assert measured["lottery/reinit_beats_dense"] == [True] and measured["lottery/reinit_ticket_minus_dense"] == [4]
     assert measured["lottery/ticket_beats_dense"] == [True]
     assert measured["lottery/mask_adjacency_p"] == [0.001]
     assert set(measured) <= set(m1.scorecard.CLAIMS_BY_ID)
