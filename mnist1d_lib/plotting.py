@@ -225,6 +225,10 @@ def ticket_curves(ax, sparsity, curves: dict, ylabel: str, log: bool = False) ->
         mean_band(ax, sparsity, values, label, color=TICKET_COLORS[label], marker=".", ms=4)
     ax.axhline(np.mean(np.asarray(curves["ticket"])[:, 0]), color=TICKET_COLORS["dense"], ls="--", lw=1, label="dense")
     ax.set(xlabel="sparsity (fraction of parameters pruned)", ylabel=ylabel, yscale="log" if log else "linear")
+    if log:  # the losses span less than a decade: label 1.5, 2, 3, ... rather than 2 x 10^0 only
+        ax.yaxis.set_major_locator(mticker.LogLocator(subs=(1.0, 1.5, 2.0, 3.0, 5.0, 7.0)))
+        ax.yaxis.set_major_formatter(mticker.FormatStrFormatter("%g"))
+        ax.yaxis.set_minor_formatter(mticker.NullFormatter())
 
 
 def ticket_figure(sparsity, losses: dict, accuracies: dict):
