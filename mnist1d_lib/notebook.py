@@ -40,7 +40,7 @@ def start(name: str, section: str, profile: str, device: str = "auto", force: bo
 
 def record_banner(run: Run) -> str:
     """Where this chapter's verdicts of record come from, and what they are (Markdown)."""
-    from .record import paper_progress, record_results, record_rows
+    from .record import paper_progress, record_results, record_rows, where_computed
     from .report import badge
 
     results = record_results()
@@ -52,9 +52,7 @@ def record_banner(run: Run) -> str:
     cost = doc.get("compute_s", 0) / 60
     where = ("at the paper's own settings (`paper` profile)" if profile == PAPER else
              "at the one-hour `full` profile: **not yet run at the paper's settings**")
-    commits = sorted({o.get("git_commit") or doc.get("provenance", {}).get("git_commit", "")
-                      for o in doc.get("outputs", {}).values()})
-    devices = sorted({o.get("device") or doc.get("device", "") for o in doc.get("outputs", {}).values()})
+    commits, devices = where_computed(doc)
     lines = [f"**Results of record** for this chapter: {where}, computed at commit "
              f"{', '.join(f'`{c}`' for c in commits)} on {', '.join(devices)} ({cost:.1f} min of compute)."]
     stale = changed_outputs(doc)

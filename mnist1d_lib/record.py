@@ -26,6 +26,15 @@ def paper_progress(notebook: str) -> dict[str, float]:
     return {key: o.get("compute_s", 0) / 60 for key, o in doc.get("outputs", {}).items()}
 
 
+def where_computed(doc: dict) -> tuple[list[str], list[str]]:
+    """(git commits, devices) at which a stored notebook document's outputs were computed
+    (each output keeps its own; the document's, where it last rendered, for older ones)."""
+    outputs = doc.get("outputs", {}).values()
+    commits = sorted({o.get("git_commit") or doc.get("provenance", {}).get("git_commit", "") for o in outputs})
+    devices = sorted({o.get("device") or doc.get("device", "") for o in outputs})
+    return commits, devices
+
+
 def record_results() -> dict[str, dict]:
     """{notebook: stored document}: the paper profile's complete results, else the full profile's."""
     paper, full = load_results(PAPER), load_results(FULL)

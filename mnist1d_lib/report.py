@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from .files import atomic_write_text
 from .paths import colab_url
 from .profiles import PROFILES, get_profile
-from .record import FULL, PAPER, paper_progress, record_results, record_rows
+from .record import FULL, PAPER, paper_progress, record_results, record_rows, where_computed
 from .results import EXECUTION_FILE, git_commit, load_results, repo_root, results_dir
 from .scorecard import CAUSE_KINDS, EXPLANATIONS, MISSES, VERDICTS, write_scorecard
 
@@ -255,22 +255,22 @@ def differences_page(record: list[dict]) -> str:
 
 
 def _timing_table(results: dict[str, dict]) -> list[str]:
-    """Per notebook: its profile of record, compute time, device and commit (the device
-    named once above the table when all share it)."""
-    def device(doc: dict) -> str:  # where its outputs were computed (the document's own: where it last rendered)
-        found = sorted({o.get("device") for o in doc.get("outputs", {}).values() if o.get("device")})
-        return ", ".join(found) or doc.get("device", "")
-
-    devices = {device(doc) for doc in results.values()}
+    """Per notebook: its profile of record, compute time, and the commits and device at
+    which its outputs were computed (the device named once above the table when all share
+    it). Not the wall time of its last execution: a notebook re-rendered from stored
+    results (after a change to how a claim is read) runs in seconds."""
+    where = {name: where_computed(doc) for name, doc in results.items()}
+    devices = {", ".join(d) for _, d in where.values()}
     lines = [f"All on {next(iter(devices))}.", ""] if len(devices) == 1 else []
-    head = "| notebook | profile | compute | wall | git commit |" + (" device |" if len(devices) > 1 else "")
+    head = "| notebook | profile | compute | computed at |" + (" device |" if len(devices) > 1 else "")
     lines += [head, "|---" * (head.count("|") - 1) + "|"]
     for name, doc in sorted(results.items(), key=lambda item: -item[1].get("compute_s", 0)):
         seconds = doc.get("compute_s", 0)
         cost = f"{seconds / 3600:.2f} h" if seconds >= 3600 else f"{seconds / 60:.1f} min"
+        commits, device = where[name]
         row = (f"| {_chapter(name)} | {doc.get('record_profile', doc.get('profile', ''))} | {cost} | "
-               f"{doc.get('runtime_s', 0) / 60:.1f} min | `{doc.get('provenance', {}).get('git_commit', '')}` |")
-        lines.append(row + (f" {_cell(device(doc))} |" if len(devices) > 1 else ""))
+               f"{', '.join(f'`{c}`' for c in commits)} |")
+        lines.append(row + (f" {_cell(', '.join(device))} |" if len(devices) > 1 else ""))
     total = sum(doc.get("compute_s", 0) for doc in results.values())
     return lines + ["", f"Total compute: **{total / 3600:.2f} h**.", ""]
 

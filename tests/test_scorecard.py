@@ -228,3 +228,16 @@ def test_a_notebook_half_done_at_the_paper_profile_shows_what_its_stored_units_c
     assert "`noise: 0` 30 min" in "\n".join(m1.report._not_yet_recorded(record))
     banner = m1.notebook.record_banner(m1.results.Run("metalearn_afunc_noise", profile="full", device="cpu"))
     assert "not yet run at the paper's settings" in banner and "`noise: 0` 30 min" in banner
+
+
+def test_the_status_page_gives_where_each_notebook_was_computed_not_where_it_last_rendered():
+    """A notebook re-rendered from its stored results (seconds, at a later commit) keeps the
+    commits and device that computed its outputs on the status page."""
+    doc = {"compute_s": 5400.0, "runtime_s": 7.7, "device": "cpu (render)", "record_profile": "paper",
+           "provenance": {"git_commit": "render0"},
+           "outputs": {"a": {"git_commit": "abc1234", "device": "cuda (H200)"},
+                       "b": {"git_commit": "def5678", "device": "cuda (H200)"}}}
+    page = m1.report.status_page({"lottery": doc}, {}, "paper", {})
+    assert "All on cuda (H200)." in page
+    row = next(line for line in page.splitlines() if "lottery" in line and "1.50 h" in line)
+    assert "`abc1234`, `def5678`" in row and "render0" not in page and "0.1 min" not in row
