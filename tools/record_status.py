@@ -24,8 +24,8 @@ def state(name: str, doc: dict | None, running: bool, now: float, since: float) 
     results ``doc`` (None: none yet), whether papermill is running it, and when its
     running copy was last written (``since``, seconds since the epoch)."""
     if running:
-        outputs = doc.get("outputs", {}) if doc else {}
-        current = [k for k in outputs if k not in changed_outputs(doc)] if doc else []
+        stale = changed_outputs(doc) if doc else {}
+        current = [k for k in (doc or {}).get("outputs", {}) if k not in stale]
         return "running", f"last cell {minutes(now - since)} ago; stored: {', '.join(current) or 'nothing yet'}"
     if doc and doc.get("complete", True):
         stale = changed_outputs(doc)
