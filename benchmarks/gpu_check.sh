@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # What a session with a GPU machine runs, from the repository root on that machine:
-#   1. the CPU-against-CUDA agreement test (tests/test_devices.py), then the other unit tests with
-#      CUDA available (notebook runs left out);
-#   2. the record: the notebooks named as arguments at the paper profile on CUDA, PARALLEL at a
-#      time, the heaviest first, each within what is left of DEADLINE seconds, timed. A notebook
-#      stopped by the deadline keeps every computation it finished (each is stored at once) and
-#      its checkpoints, so the next session resumes it.
+#   1. the record: the notebooks named as arguments at the paper profile on CUDA, PARALLEL at a
+#      time (each computing its missing outputs on WORKERS processes), the heaviest first, each
+#      within what is left of DEADLINE seconds, timed. A notebook stopped by the deadline keeps
+#      every computation it finished (each is stored at once); its checkpoints stay there;
+#   2. meanwhile, in the background, the CPU-against-CUDA agreement test (tests/test_devices.py)
+#      and the other unit tests with CUDA available (notebook runs left out);
+#   3. if at least 100 s are left, the engine benchmark (benchmarks/run.py --quick) on the quiet GPU.
 # Notebooks run as plain Python scripts (their py:percent source, with the parameters cell set),
 # so the machine needs only the library's dependencies; mnist1d and jupytext travel as wheels in .whl/.
 # Logs, timings and a tarball of results/paper/ go to $OUT; unpack it here and commit what is complete.
 #
-#   OUT=/tmp/out DEADLINE=480 PARALLEL=4 bash benchmarks/gpu_check.sh \
-#       lottery_perturbation lottery_lr metalearn_afunc_hidden
-# (the notebooks of the paper profile not yet complete: `make record-status` lists them)
+#   OUT=/tmp/out DEADLINE=480 PARALLEL=2 WORKERS=2 MNIST1D_GIT_COMMIT=<the commit sent> \
+#       bash benchmarks/gpu_check.sh lottery_perturbation lottery_lr
+# (the notebooks of the paper profile not yet complete: `make record-status` lists them).
+# The copy sent has no git, so MNIST1D_GIT_COMMIT names its commit in the results' provenance.
 set -u
 OUT=${OUT:?set OUT to a folder for the logs}
 DEADLINE=${DEADLINE:-480}
@@ -23,10 +25,10 @@ export PYTHONPATH=$PWD:/tmp/site PYTHONUNBUFFERED=1 MPLBACKEND=Agg MNIST1D_CACHE
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$OUT/device.txt"
 python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())' | tee -a "$OUT/device.txt"
 
-timeout 120 python3 -m pytest -q -p no:cacheprovider tests/test_devices.py > "$OUT/devices.txt" 2>&1
-tail -3 "$OUT/devices.txt"
-timeout 120 python3 -m pytest -q -m "not notebooks" -p no:cacheprovider tests > "$OUT/tests.txt" 2>&1
-tail -5 "$OUT/tests.txt"
+export MNIST1D_WORKERS=${WORKERS:-2} OMP_NUM_THREADS=2
+(timeout 200 python3 -m pytest -q -p no:cacheprovider tests/test_devices.py > "$OUT/devices.txt" 2>&1
+ timeout 240 python3 -m pytest -q -x -m "not notebooks" -p no:cacheprovider tests > "$OUT/tests.txt" 2>&1) &
+tests=$!
 
 run_notebook() {  # run_notebook PROFILE NAME SECONDS: execute notebooks/NAME.py on CUDA at PROFILE
   (cd notebooks && sed -e "s/^profile = \"quick\"/profile = \"$1\"/" -e 's/^device = "auto"/device = "cuda"/' \
@@ -41,4 +43,10 @@ printf '%s\n' "$@" | xargs -P "$PARALLEL" -I{} bash -c \
    run_notebook paper {} "$left" > /tmp/logs/paper_{}.log 2>&1; echo "paper {} rc=$? $(( $(date +%s) - s ))s"' \
   | tee "$OUT/timings.txt"
 tail -n 20 /tmp/logs/paper_*.log > "$OUT/paper_logs.txt" 2>/dev/null
-tar czf "$OUT/results.tgz" results/paper .checkpoints 2>/dev/null || tar czf "$OUT/results.tgz" results/paper
+# the notebooks' results and figures (not their checkpoints: a lottery round's are 26 MB)
+tar czf "$OUT/results.tgz" $(for nb in "$@"; do ls -d results/paper/$nb.json results/paper/figures/$nb 2>/dev/null; done)
+wait $tests; tail -3 "$OUT/devices.txt"; tail -3 "$OUT/tests.txt"
+left=$(( DEADLINE - ($(date +%s) - start) ))
+if [ "$left" -ge 100 ]; then
+  timeout "$left" python3 benchmarks/run.py --quick --device cuda > "$OUT/bench.txt" 2>&1; tail -n 30 "$OUT/bench.txt"
+fi
