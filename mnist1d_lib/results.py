@@ -67,10 +67,10 @@ def to_jsonable(value: Any) -> Any:
 
 
 def git_commit() -> str:
-    """The library checkout's short commit, "-dirty" when it has changes outside results/.
-    A copy of the checkout without git (sent to a GPU machine, say) reports
-    ``$MNIST1D_GIT_COMMIT``, which whoever sent it sets, else "unknown"."""
-    if not (LIBRARY_DIR.parent / ".git").exists() and os.environ.get("MNIST1D_GIT_COMMIT"):
+    """The library checkout's short commit, "-dirty" when it has changes outside results/, or
+    "unknown". ``$MNIST1D_GIT_COMMIT`` overrides it: whoever sends a copy of the checkout to
+    another machine (a GPU machine, say) names the commit sent, which that copy's git may not."""
+    if os.environ.get("MNIST1D_GIT_COMMIT"):
         return os.environ["MNIST1D_GIT_COMMIT"]
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=LIBRARY_DIR, capture_output=True,
