@@ -187,22 +187,21 @@ def slug(value: str) -> str:
 
 
 def ablation_results(run, settings, ablation: str, device: str) -> tuple[list[dict], pd.DataFrame]:
-    """Search (or load) every group of an ablation in ``run``, record its measurements,
-    and return the groups and their table. A group that is the chapter's search cut short
-    (``lottery.chapter_prefix``: the baseline, at the paper profile) is read from the
-    chapter's search, which the lottery notebook stores and every ablation reuses."""
+    """Search (or load) every group of an ablation in ``run``, the missing ones side by side
+    (``Run.compute_seeds_many``), record its measurements, and return the groups and their
+    table. A group that is the chapter's search cut short (``lottery.chapter_prefix``: the
+    baseline, at the paper profile) is read from the chapter's search, which the lottery
+    notebook stores and every ablation reuses."""
     values = [key.split(": ", 1)[1] for key in lottery.ablation_computations(settings, ablation, device)]
-    groups = [{"value": value, **_group(run, settings, ablation, value, device)} for value in values]
+    prefixes = {value: lottery.chapter_prefix(settings, ablation, value) for value in values}
+    searched = run.compute_seeds_many({f"{ablation}: {value}": group_seeded(ablation, value)
+                                       for value in values if prefixes[value] is None}, settings, device)
+    if any(rounds is not None for rounds in prefixes.values()):
+        chapter = run.compute_seeds("search", SEARCH, settings, device)["search"]
+    groups = [{"value": value, **(searched[f"{ablation}: {value}"] if rounds is None
+                                  else lottery.search_prefix(chapter, rounds))} for value, rounds in prefixes.items()]
     record_measurements(run, ablation_measurements(ablation, groups))
     return groups, ablation_table(groups, lottery.ABLATIONS[ablation])
-
-
-def _group(run, settings, ablation: str, value: str, device: str) -> dict:
-    """One group's search summary, per trial (see ``ablation_results``)."""
-    rounds = lottery.chapter_prefix(settings, ablation, value)
-    if rounds is None:
-        return run.compute_seeds(f"{ablation}: {value}", group_seeded(ablation, value), settings, device)
-    return lottery.search_prefix(run.compute_seeds("search", SEARCH, settings, device)["search"], rounds)
 
 
 def ticket_curves(search: dict, metric: str) -> dict[str, np.ndarray]:

@@ -29,6 +29,7 @@ import time
 from datetime import datetime, timezone
 from importlib import metadata
 from dataclasses import replace
+from functools import partial
 from typing import Any, Callable
 
 import numpy as np
@@ -197,6 +198,13 @@ class Run:
         reader's run takes an output it lacks from its named profile's results where the
         cache keys are equal (e.g. a seed the record has computed on its own), and so does any
         run from another notebook's results in its folder (``reusable``)."""
+        return self._compute(computations, {})
+
+    def _compute(self, computations: dict[str, tuple[Any, Callable[[], Any]]],
+                 parts: dict[str, tuple[str, Callable[[], Any], Callable[[Any, float], Any]]]) -> dict[str, Any]:
+        """``compute_many(computations)``, and beside those computations each of ``parts`` =
+        ``{key: (cache key, fn, finish)}`` (new seeds of a stored stack, ``compute_seeds_many``),
+        whose value is ``finish(fn(), compute seconds)``; all on one ``pmap``."""
         keys = {key: self.cache_key(config, fn) for key, (config, fn) in computations.items()}
         stored = {key: self.stored.get("outputs", {}).get(key) for key in computations}
         for key in computations:
@@ -206,21 +214,25 @@ class Run:
                 or (stored[key]["cache_key"] != keys[key][0] and not self.stored_only)]
         self.stale.update({key: _difference(stored[key]["config"], to_jsonable(computations[key][0]))
                            for key in computations if key not in todo and stored[key]["cache_key"] != keys[key][0]})
+        jobs = ([(key, keys[key][0], self.force, computations[key][1]) for key in todo]
+                + [(key, cache_key, False, fn) for key, (cache_key, fn, _) in parts.items()])
         done = {}
-        for key, (value, seconds) in zip(todo, pmap(_resumable_call, [(keys[k][0], self.force, computations[k][1])
-                                                                      for k in todo])):
-            self.outputs[key] = {"cache_key": keys[key][0], "compute_s": seconds, "value": value,
-                                 "config": to_jsonable(computations[key][0]), "reached": keys[key][1],
-                                 "device": device_description(self.device), "git_commit": git_commit()}
-            self.computed = True
-            self._write(complete=False)
-            checkpoints.discard(keys[key][0])
-            done[key] = value
+        for (key, cache_key, _, _), (value, seconds) in zip(jobs, pmap(_resumable_call, [job[1:] for job in jobs])):
+            if key in parts:
+                done[key] = parts[key][2](value, seconds)
+            else:
+                self.outputs[key] = {"cache_key": cache_key, "compute_s": seconds, "value": value,
+                                     "config": to_jsonable(computations[key][0]), "reached": keys[key][1],
+                                     "device": device_description(self.device), "git_commit": git_commit()}
+                self.computed = True
+                self._write(complete=False)
+                done[key] = value
+            checkpoints.discard(cache_key)
         for key in computations:
             if key not in done:
                 self.outputs[key] = stored[key]
                 done[key] = stored[key]["value"]
-        return {key: done[key] for key in computations}
+        return {key: done[key] for key in [*computations, *parts]}
 
     def compute_seeds(self, key: str, seeded: Seeded, settings: Any, device: str) -> Any:
         """``compute(key, *seeded.build(settings, device))``, where the build trains every seed
@@ -236,25 +248,40 @@ class Run:
         (``seeded.splittable`` False) are all computed afresh. The output says which seeds it
         reused and from where (``seeds_reused``); its ``compute_s`` adds, to the new seeds',
         the reused seeds' share of their stack's when that stack was this notebook's own."""
-        config, fn = seeded.build(settings, device)
-        full_key, reached = self.cache_key(config, fn)
-        want = [int(s) for s in getattr(settings, seeded.field)]
-        stored_here = (self.stored.get("outputs", {}).get(key) or {}).get("cache_key") == full_key
-        source = (None if self.force or self.stored_only or stored_here or full_key in self.reusable
-                  or not seeded.splittable(to_jsonable(config))
-                  else self._seed_source(key, seeded, settings, device, want))
-        if source is None:
-            return self.compute(key, config, fn)
-        have, stored = source
-        missing = [s for s in want if s not in have]
-        part_config, part_fn = seeded.build(replace(settings, **{seeded.field: tuple(missing)}), device)
-        part_key = self.cache_key(part_config, part_fn)[0]
-        (part, seconds), = pmap(_resumable_call, [(part_key, False, part_fn)])
-        checkpoints.discard(part_key)
+        return self.compute_seeds_many({key: seeded}, settings, device)[key]
+
+    def compute_seeds_many(self, computations: dict[str, Seeded], settings: Any, device: str) -> dict[str, Any]:
+        """``{key: compute_seeds(key, seeded, settings, device)}`` for ``computations`` =
+        ``{key: seeded}``, what is missing of each (its whole stack, or its new seeds) side by
+        side on ``parallel.workers()`` processes, each stored as soon as it is done."""
+        whole, parts = {}, {}
+        for key, seeded in computations.items():
+            config, fn = seeded.build(settings, device)
+            full_key, reached = self.cache_key(config, fn)
+            want = [int(s) for s in getattr(settings, seeded.field)]
+            stored_here = (self.stored.get("outputs", {}).get(key) or {}).get("cache_key") == full_key
+            source = (None if self.force or self.stored_only or stored_here or full_key in self.reusable
+                      or not seeded.splittable(to_jsonable(config))
+                      else self._seed_source(key, seeded, settings, device, want))
+            if source is None:
+                whole[key] = (config, fn)
+                continue
+            missing = [s for s in want if s not in source[0]]
+            part_config, part_fn = seeded.build(replace(settings, **{seeded.field: tuple(missing)}), device)
+            finish = partial(self._join_seeds, key, seeded, want, missing, source, (full_key, reached, config))
+            parts[key] = (self.cache_key(part_config, part_fn)[0], part_fn, finish)
+        return self._compute(whole, parts)
+
+    def _join_seeds(self, key: str, seeded: Seeded, want: list[int], missing: list[int],
+                    source: tuple[dict[int, Any], dict], computed: tuple[str, dict, Any], part: Any,
+                    seconds: float) -> Any:
+        """Store and return output ``key`` of ``compute_seeds_many``: the ``want``ed seeds, the
+        ``missing`` ones from ``part`` (computed in ``seconds``), the others from ``source``."""
+        (have, stored), (full_key, reached, config) = source, computed
         reused = [s for s in want if s not in missing]
         if stored["stored_in"] == f"{self.settings.folder}/{self.notebook}":
             seconds += stored["compute_s"] * len(reused) / len(seeded.stored_seeds(stored["config"]))
-        have.update(seeded.split(part, missing))
+        have = {**have, **seeded.split(part, missing)}
         value = json.loads(json.dumps(to_jsonable(seeded.join([have[s] for s in want]))))
         self.outputs[key] = {"cache_key": full_key, "compute_s": round(seconds, 2), "value": value,
                              "config": to_jsonable(config), "reached": reached,

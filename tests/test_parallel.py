@@ -39,6 +39,31 @@ def test_two_workers_give_the_results_of_one(data, tmp_path, monkeypatch, worker
     assert json.dumps(values["one"], sort_keys=True) == json.dumps(values["many"], sort_keys=True)
 
 
+@pytest.mark.usefixtures("one_thread")
+def test_a_lottery_ablations_groups_are_searched_side_by_side(tmp_path, monkeypatch):
+    """A reader's lottery ablation with trials (2, 0) where the smoke profile stored (0, 1) of
+    one group: that group's new trial and a whole other group are searched on one parallel
+    map (``Run.compute_seeds_many``), and two workers give the values of one, bitwise."""
+    groups = {f"perturbation: {v}": m1.lottery_analysis.group_seeded("perturbation", v) for v in ("none", "crop")}
+    values, searched = {}, []
+    pmap = m1.results.pmap
+    monkeypatch.setattr(m1.results, "pmap", lambda fn, jobs: searched.append(len(jobs)) or pmap(fn, jobs))
+    for label, n in [("one", "1"), ("many", "2")]:
+        monkeypatch.setenv("MNIST1D_RESULTS", str(tmp_path / label))
+        monkeypatch.setenv("MNIST1D_CHECKPOINTS", str(tmp_path / label / ".checkpoints"))
+        monkeypatch.setenv("MNIST1D_WORKERS", n)
+        record = Run("lottery_perturbation", "smoke", device="cpu")
+        record.compute_seeds("perturbation: none", groups["perturbation: none"], record.settings.lottery, "cpu")
+        record.save()
+        custom = m1.profiles.customised("smoke", "lottery", seeds=[2, 0], notebook="lottery_perturbation")
+        reader = Run("lottery_perturbation", custom, device="cpu")
+        values[label] = reader.compute_seeds_many(groups, custom.lottery, "cpu")
+        assert reader.outputs["perturbation: none"]["seeds_reused"] == {"seeds": [0], "from": "smoke/lottery_perturbation"}
+        assert "seeds_reused" not in reader.outputs["perturbation: crop"]
+    assert searched == [1, 2, 1, 2]
+    assert json.dumps(values["one"], sort_keys=True) == json.dumps(values["many"], sort_keys=True)
+
+
 def test_workers_must_be_a_positive_number(monkeypatch):
     monkeypatch.setenv("MNIST1D_WORKERS", "zero")
     with pytest.raises(ValueError, match="MNIST1D_WORKERS"):
