@@ -16,7 +16,8 @@
 # The copy's own git may name another commit (on 2026-11-30 it named main's HEAD, dirty), so
 # MNIST1D_GIT_COMMIT names the commit sent in the results' provenance. Measured on 2026-11-30: a
 # lottery ablation's group (92 rounds of 1501 steps, 3 trials x 2 criteria) takes 6.4 min on the
-# H200, two notebooks side by side; a notebook's groups run one after another whatever WORKERS is.
+# H200, two notebooks side by side, each group after the other (since then a notebook's missing
+# groups run side by side on WORKERS processes).
 set -u
 OUT=${OUT:?set OUT to a folder for the logs}
 DEADLINE=${DEADLINE:-480}
