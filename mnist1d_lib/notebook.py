@@ -55,6 +55,11 @@ def record_banner(run: Run) -> str:
     commits, devices = where_computed(doc)
     lines = [f"**Results of record** for this chapter: {where}, computed at commit "
              f"{', '.join(f'`{c}`' for c in commits)} on {', '.join(devices)} ({cost:.1f} min of compute)."]
+    if len(devices) > 1:
+        outputs = doc.get("outputs", {})
+        lines.append("Which outputs each device computed: " + "; ".join(
+            f"{d}: " + ", ".join(f"`{k}`" for k, o in outputs.items() if (o.get("device") or doc.get("device")) == d)
+            for d in devices) + ".")
     stale = changed_outputs(doc)
     progress = paper_progress(run.notebook)
     if progress:

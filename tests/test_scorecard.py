@@ -241,3 +241,16 @@ def test_the_status_page_gives_where_each_notebook_was_computed_not_where_it_las
     assert "All on cuda (H200)." in page
     row = next(line for line in page.splitlines() if "lottery" in line and "1.50 h" in line)
     assert "`abc1234`, `def5678`" in row and "render0" not in page and "0.1 min" not in row
+
+
+def test_a_chapter_computed_on_two_devices_says_which_outputs_each_computed(results_tmp):
+    paper = m1.results.Run("lottery_lr", profile="paper", device="cpu")
+    paper.compute("lr: 0.005", {"lr": 0.005}, lambda: 1.0)
+    paper.compute("lr: 0.05", {"lr": 0.05}, lambda: 2.0)
+    paper.save()
+    doc = json.loads(paper.path.read_text())
+    doc["outputs"]["lr: 0.005"]["device"] = "cuda (NVIDIA H200)"
+    paper.path.write_text(json.dumps(doc))
+    banner = m1.notebook.record_banner(m1.results.Run("lottery_lr", profile="paper", device="cpu"))
+    cpu = m1.results.device_description("cpu")
+    assert f"Which outputs each device computed: {cpu}: `lr: 0.05`; cuda (NVIDIA H200): `lr: 0.005`." in banner
