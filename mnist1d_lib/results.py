@@ -147,6 +147,7 @@ class Run:
         self.dir = results_dir(self.settings.folder)
         self.path = self.dir / f"{notebook}.json"
         self.started = time.time()
+        self.commit = git_commit()  # of the code this run loaded; a commit made while it runs is not
         self.stored = json.loads(self.path.read_text()) if self.path.exists() else {}
         self._reusable: dict[str, dict] | None = None  # read when first needed (see ``reusable``)
         self.outputs: dict[str, dict] = {}
@@ -223,7 +224,7 @@ class Run:
             else:
                 self.outputs[key] = {"cache_key": cache_key, "compute_s": seconds, "value": value,
                                      "config": to_jsonable(computations[key][0]), "reached": keys[key][1],
-                                     "device": device_description(self.device), "git_commit": git_commit()}
+                                     "device": device_description(self.device), "git_commit": self.commit}
                 self.computed = True
                 self._write(complete=False)
                 done[key] = value
@@ -285,7 +286,7 @@ class Run:
         value = json.loads(json.dumps(to_jsonable(seeded.join([have[s] for s in want]))))
         self.outputs[key] = {"cache_key": full_key, "compute_s": round(seconds, 2), "value": value,
                              "config": to_jsonable(config), "reached": reached,
-                             "device": device_description(self.device), "git_commit": git_commit(),
+                             "device": device_description(self.device), "git_commit": self.commit,
                              "seeds_reused": {"seeds": reused, "from": stored["stored_in"]}}
         self.computed = True
         self._write(complete=False)
@@ -355,7 +356,7 @@ class Run:
             "compute_s": round(sum(o["compute_s"] for o in outputs.values() if "stored_in" not in o), 2),
             "outputs": outputs, "metrics": self.metrics if complete else self.stored.get("metrics", {}),
             "figures": self.figures if complete else self.stored.get("figures", []),
-            "provenance": {"git_commit": git_commit(), "versions": package_versions(),
+            "provenance": {"git_commit": self.commit, "versions": package_versions(),
                            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")},
         }
         atomic_write_text(self.path, json.dumps(doc, indent=1, sort_keys=False) + "\n")

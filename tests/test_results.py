@@ -327,3 +327,15 @@ def test_every_committed_result_of_record_matches_the_code_it_reached(profile):
     CPU-hours)."""
     stale = {name: m1.results.changed_outputs(doc) for name, doc in m1.results.load_results(profile).items()}
     assert {name: outputs for name, outputs in stale.items() if outputs} == {}
+
+
+def test_outputs_name_the_commit_the_run_started_at_not_one_made_while_it_ran(results_tmp, monkeypatch):
+    """A four-hour record run stores its last output after later commits: it names the commit
+    whose code it loaded."""
+    monkeypatch.setattr(m1.results, "git_commit", lambda: "started")
+    run = Run("demo", profile="smoke", device="cpu")
+    monkeypatch.setattr(m1.results, "git_commit", lambda: "later")
+    run.compute("a", {"a": 1}, lambda: 1.0)
+    run.save()
+    doc = json.loads(run.path.read_text())
+    assert doc["outputs"]["a"]["git_commit"] == doc["provenance"]["git_commit"] == "started"
