@@ -14,10 +14,8 @@
 #       bash benchmarks/gpu_check.sh lottery_perturbation lottery_lr
 # (the notebooks of the paper profile not yet complete: `make record-status` lists them).
 # The copy's own git may name another commit (on 2026-11-30 it named main's HEAD, dirty), so
-# MNIST1D_GIT_COMMIT names the commit sent in the results' provenance. Measured on 2026-11-30: a
-# lottery ablation's group (92 rounds of 1501 steps, 3 trials x 2 criteria) takes 6.4 min on the
-# H200, two notebooks side by side, each group after the other (since then a notebook's missing
-# groups run side by side on WORKERS processes).
+# MNIST1D_GIT_COMMIT names the commit sent in the results' provenance. What a run printed, and
+# how long a lottery group took there, is kept in benchmarks/measured/2026-11-30-h200/.
 set -u
 OUT=${OUT:?set OUT to a folder for the logs}
 DEADLINE=${DEADLINE:-480}

@@ -40,7 +40,7 @@ def start(name: str, section: str, profile: str, device: str = "auto", force: bo
 
 def record_banner(run: Run) -> str:
     """Where this chapter's verdicts of record come from, and what they are (Markdown)."""
-    from .record import paper_progress, record_results, record_rows, where_computed
+    from .record import outputs_by_device, paper_progress, record_results, record_rows, where_computed
     from .report import badge
 
     results = record_results()
@@ -56,10 +56,8 @@ def record_banner(run: Run) -> str:
     lines = [f"**Results of record** for this chapter: {where}, computed at commit "
              f"{', '.join(f'`{c}`' for c in commits)} on {', '.join(devices)} ({cost:.1f} min of compute)."]
     if len(devices) > 1:
-        outputs = doc.get("outputs", {})
         lines.append("Which outputs each device computed: " + "; ".join(
-            f"{d}: " + ", ".join(f"`{k}`" for k, o in outputs.items() if (o.get("device") or doc.get("device")) == d)
-            for d in devices) + ".")
+            f"{d}: " + ", ".join(f"`{k}`" for k in keys) for d, keys in outputs_by_device(doc).items()) + ".")
     stale = changed_outputs(doc)
     progress = paper_progress(run.notebook)
     if progress:

@@ -26,13 +26,21 @@ def paper_progress(notebook: str) -> dict[str, float]:
     return {key: o.get("compute_s", 0) / 60 for key, o in doc.get("outputs", {}).items()}
 
 
+def outputs_by_device(doc: dict) -> dict[str, list[str]]:
+    """{device: keys of the outputs it computed} of a stored notebook document, devices sorted
+    (each output keeps its own; the document's, where it last rendered, for older ones)."""
+    found: dict[str, list[str]] = {}
+    for key, o in doc.get("outputs", {}).items():
+        found.setdefault(o.get("device") or doc.get("device", ""), []).append(key)
+    return dict(sorted(found.items()))
+
+
 def where_computed(doc: dict) -> tuple[list[str], list[str]]:
     """(git commits, devices) at which a stored notebook document's outputs were computed
-    (each output keeps its own; the document's, where it last rendered, for older ones)."""
+    (as ``outputs_by_device``: the document's own for older outputs)."""
     outputs = doc.get("outputs", {}).values()
     commits = sorted({o.get("git_commit") or doc.get("provenance", {}).get("git_commit", "") for o in outputs})
-    devices = sorted({o.get("device") or doc.get("device", "") for o in outputs})
-    return commits, devices
+    return commits, list(outputs_by_device(doc))
 
 
 def record_results() -> dict[str, dict]:

@@ -1,6 +1,7 @@
 """The notebooks as a whole: pairing, table of contents, and a smoke run of the book."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -95,7 +96,7 @@ def test_the_stored_metrics_are_what_the_claim_code_reads_from_the_stored_output
     if stale:  # the record test fails for these; rendering `full` would recompute them first
         pytest.skip(f"outputs of {sorted(stale)} reached code that has changed since")
     copy = tmp_path / "results"
-    subprocess.run(["cp", "-r", str(ROOT / "results"), str(copy)], check=True)
+    shutil.copytree(ROOT / "results", copy)
     done = subprocess.run(["make", "execute", f"PROFILE={profile}", f"EXEC_DIR={tmp_path / 'executed'}"], cwd=ROOT,
                           env=dict(os.environ, MNIST1D_RESULTS=str(copy)), capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
